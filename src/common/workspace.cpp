@@ -1,0 +1,260 @@
+#include "common/workspace.hpp"
+
+#include "common/error.hpp"
+#include "common/gdal_util.hpp"
+#include "common/version.hpp"
+
+#include <unistd.h>
+
+namespace migratlas {
+
+namespace {
+
+OGRFieldType ogr_type(ColumnType type)
+{
+    switch (type) {
+    case ColumnType::integer: return OFTInteger64;
+    case ColumnType::real: return OFTReal;
+    case ColumnType::text: return OFTString;
+    }
+    return OFTString;
+}
+
+void set_field(OGRFeature& feature, int index, const TableValue& value)
+{
+    if (std::holds_alternative<std::monostate>(value)) {
+        feature.SetFieldNull(index);
+    } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+        feature.SetField(index, static_cast<GIntBig>(*i));
+    } else if (const auto* d = std::get_if<double>(&value)) {
+        feature.SetField(index, *d);
+    } else {
+        feature.SetField(index, std::get<std::string>(value).c_str());
+    }
+}
+
+} // namespace
+
+Workspace::Workspace(std::filesystem::path path) : m_path(std::move(path))
+{
+    gdal_register_all();
+    if (m_path.has_parent_path() && !std::filesystem::exists(m_path.parent_path())) {
+        throw InputError(m_path.string() + ": folder " + m_path.parent_path().string() + " does not exist");
+    }
+    m_temp_path = m_path;
+    m_temp_path += ".tmp-" + std::to_string(::getpid());
+    std::filesystem::remove(m_temp_path);
+    GdalErrorCollector errors;
+    if (std::filesystem::exists(m_path)) {
+        std::filesystem::copy_file(m_path, m_temp_path);
+        m_dataset.reset(GDALDataset::Open(m_temp_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+        if (!m_dataset || m_dataset->GetDriver() == nullptr ||
+            std::string(m_dataset->GetDriver()->GetDescription()) != "GPKG") {
+            m_dataset.reset();
+            std::filesystem::remove(m_temp_path);
+            throw InputError(m_path.string() + ": exists but is not a GeoPackage workspace" +
+                (errors.text().empty() ? "" : " (" + errors.text() + ")") + "; choose another --workspace path");
+        }
+    } else {
+        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+        if (driver == nullptr) {
+            throw Error("GDAL was built without the GPKG driver");
+        }
+        m_dataset.reset(driver->Create(m_temp_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!m_dataset) {
+            throw InputError(m_path.string() + ": cannot create workspace: " + errors.text());
+        }
+    }
+    // The workspace keeps unsuppressed counts (pseudonymised keys only): say so inside the file.
+    m_dataset->SetMetadataItem("MIGRATLAS_VERSION", version_string);
+    m_dataset->SetMetadataItem("MIGRATLAS_CONFIDENTIALITY",
+        "internal workspace: holds unsuppressed counts and pseudonymised keys; publish only through "
+        "migratlas exports, which apply disclosure control");
+}
+
+Workspace::~Workspace()
+{
+    if (!m_committed) {
+        m_dataset.reset();
+        std::error_code ec;
+        std::filesystem::remove(m_temp_path, ec);
+    }
+}
+
+bool Workspace::has_layer(const std::string& name)
+{
+    return m_dataset->GetLayerByName(name.c_str()) != nullptr;
+}
+
+OGRLayer& Workspace::replace_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type)
+{
+    GdalErrorCollector errors;
+    for (int i = 0; i < m_dataset->GetLayerCount(); ++i) {
+        if (name == m_dataset->GetLayer(i)->GetName()) {
+            if (m_dataset->DeleteLayer(i) != OGRERR_NONE) {
+                throw Error(m_path.string() + ": cannot replace layer '" + name + "': " + errors.text());
+            }
+            break;
+        }
+    }
+    char** options = nullptr;
+    options = CSLSetNameValue(options, "SPATIAL_INDEX", type == wkbNone ? "NO" : "YES");
+    // GDAL 3.6 takes a non-const SRS but only clones it.
+    OGRLayer* layer = m_dataset->CreateLayer(name.c_str(), const_cast<OGRSpatialReference*>(srs), type, options);
+    CSLDestroy(options);
+    if (layer == nullptr) {
+        throw Error(m_path.string() + ": cannot create layer '" + name + "': " + errors.text());
+    }
+    return *layer;
+}
+
+void Workspace::write_table(const Table& table)
+{
+    OGRLayer& layer = replace_layer(table.name, nullptr, wkbNone);
+    GdalErrorCollector errors;
+    for (const auto& column : table.columns) {
+        OGRFieldDefn field(column.name.c_str(), ogr_type(column.type));
+        if (layer.CreateField(&field) != OGRERR_NONE) {
+            throw Error(m_path.string() + ": cannot add column '" + column.name + "' to '" + table.name + "': " + errors.text());
+        }
+    }
+    if (m_dataset->StartTransaction() != OGRERR_NONE) {
+        throw Error(m_path.string() + ": cannot start a transaction: " + errors.text());
+    }
+    for (const auto& row : table.rows) {
+        OGRFeature feature(layer.GetLayerDefn());
+        for (std::size_t i = 0; i < row.size() && i < table.columns.size(); ++i) {
+            set_field(feature, static_cast<int>(i), row[i]);
+        }
+        if (layer.CreateFeature(&feature) != OGRERR_NONE) {
+            throw Error(m_path.string() + ": cannot write a row of '" + table.name + "': " + errors.text());
+        }
+    }
+    if (m_dataset->CommitTransaction() != OGRERR_NONE) {
+        throw Error(m_path.string() + ": cannot commit '" + table.name + "': " + errors.text());
+    }
+}
+
+void Workspace::append_run_log(const RunLog& log)
+{
+    GdalErrorCollector errors;
+    OGRLayer* layer = m_dataset->GetLayerByName("run_log");
+    if (layer == nullptr) {
+        layer = &replace_layer("run_log", nullptr, wkbNone);
+        const std::pair<const char*, OGRFieldType> fields[] = {
+            {"run_id", OFTInteger64}, {"command", OFTString}, {"started_utc", OFTString},
+            {"finished_utc", OFTString}, {"version", OFTString}, {"kind", OFTString},
+            {"stage", OFTString}, {"name", OFTString}, {"value", OFTString}, {"detail", OFTString}};
+        for (const auto& [name, type] : fields) {
+            OGRFieldDefn field(name, type);
+            layer->CreateField(&field);
+        }
+    }
+    GIntBig run_id = 1;
+    layer->ResetReading();
+    for (const auto& feature : *layer) {
+        run_id = std::max(run_id, feature->GetFieldAsInteger64("run_id") + 1);
+    }
+    const std::string finished = log.finished_utc.empty() ? utc_now_iso() : log.finished_utc;
+    auto add = [&](const char* kind, const std::string& stage, const std::string& name, const std::string& value,
+                   const std::string& detail) {
+        OGRFeature feature(layer->GetLayerDefn());
+        feature.SetField("run_id", run_id);
+        feature.SetField("command", log.command.c_str());
+        feature.SetField("started_utc", log.started_utc.c_str());
+        feature.SetField("finished_utc", finished.c_str());
+        feature.SetField("version", version_string);
+        feature.SetField("kind", kind);
+        feature.SetField("stage", stage.c_str());
+        feature.SetField("name", name.c_str());
+        feature.SetField("value", value.c_str());
+        feature.SetField("detail", detail.c_str());
+        if (layer->CreateFeature(&feature) != OGRERR_NONE) {
+            throw Error(m_path.string() + ": cannot write run_log: " + errors.text());
+        }
+    };
+    m_dataset->StartTransaction();
+    add("run", "", "command", log.command, "");
+    for (const auto& [key, value] : log.parameters) {
+        add("parameter", "", key, value, "");
+    }
+    for (const auto& input : log.inputs) {
+        add("input", "", input.role, input.path, "sha256:" + input.sha256);
+    }
+    for (const auto& count : log.counts) {
+        add("count", count.stage, count.name, std::to_string(count.value), "");
+    }
+    for (const auto& note : log.notes) {
+        add("note", "", "note", note, "");
+    }
+    m_dataset->CommitTransaction();
+}
+
+void Workspace::commit()
+{
+    GdalErrorCollector errors;
+    errors.clear();
+    m_dataset->FlushCache(true);
+    m_dataset.reset(); // GDAL 3.6 has no GDALDataset::Close(); closing happens here
+    if (!errors.messages().empty()) {
+        throw Error(m_path.string() + ": cannot finish writing the workspace: " + errors.text());
+    }
+    std::filesystem::rename(m_temp_path, m_path);
+    m_committed = true;
+}
+
+GDALDatasetUniquePtr open_workspace_readonly(const std::filesystem::path& path)
+{
+    gdal_register_all();
+    if (!std::filesystem::exists(path)) {
+        throw InputError(path.string() + ": workspace does not exist; create it with 'migratlas geo import ... --workspace " +
+            path.string() + "'");
+    }
+    GdalErrorCollector errors;
+    const char* const drivers[] = {"GPKG", nullptr};
+    GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
+    if (!dataset) {
+        throw InputError(path.string() + ": not a GeoPackage workspace" + (errors.text().empty() ? "" : ": " + errors.text()));
+    }
+    return dataset;
+}
+
+Table read_table(GDALDataset& dataset, const std::string& name)
+{
+    OGRLayer* layer = dataset.GetLayerByName(name.c_str());
+    if (layer == nullptr) {
+        throw InputError(std::string(dataset.GetDescription()) + ": has no table '" + name + "'");
+    }
+    Table table;
+    table.name = name;
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        const OGRFieldDefn* field = defn->GetFieldDefn(i);
+        ColumnType type = ColumnType::text;
+        if (field->GetType() == OFTInteger || field->GetType() == OFTInteger64) {
+            type = ColumnType::integer;
+        } else if (field->GetType() == OFTReal) {
+            type = ColumnType::real;
+        }
+        table.columns.push_back(TableColumn{field->GetNameRef(), type});
+    }
+    layer->ResetReading();
+    for (const auto& feature : *layer) {
+        std::vector<TableValue> row;
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            if (!feature->IsFieldSetAndNotNull(i)) {
+                row.emplace_back(std::monostate{});
+                continue;
+            }
+            switch (table.columns[static_cast<std::size_t>(i)].type) {
+            case ColumnType::integer: row.emplace_back(static_cast<std::int64_t>(feature->GetFieldAsInteger64(i))); break;
+            case ColumnType::real: row.emplace_back(feature->GetFieldAsDouble(i)); break;
+            case ColumnType::text: row.emplace_back(std::string(feature->GetFieldAsString(i))); break;
+            }
+        }
+        table.rows.push_back(std::move(row));
+    }
+    return table;
+}
+
+} // namespace migratlas

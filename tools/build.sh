@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Configures and builds migratlas into build/ (the executable is build/migratlas).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+cmake --build build -j "$(nproc)"

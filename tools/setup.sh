@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package migratlas needs to build, test and run. Idempotent:
+# packages already present are left alone, and apt is not touched when nothing is missing.
+# Works as root; uses sudo otherwise.  Optional extras for benchmark peers: --bench.
+set -euo pipefail
+
+packages=(
+  build-essential cmake make pkg-config python3 git ca-certificates
+  libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
+  libboost-dev libsqlite3-dev sqlite3 libeigen3-dev libtbb-dev
+  libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev
+  libgtest-dev googletest
+)
+bench_packages=(r-base-core r-cran-survey postgresql-15 time)
+
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=("${bench_packages[@]}") ;;
+    -h|--help) echo "usage: tools/setup.sh [--bench]   (--bench adds R survey and PostgreSQL, the benchmark peers)"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$p")
+done
+if (( ${#missing[@]} == 0 )); then
+  echo "setup: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "setup.sh: not root and no sudo; install as root: ${missing[*]}" >&2; exit 1; }
+  SUDO=(sudo)
+fi
+echo "setup: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Verify: an apt-get that "succeeds" with stale lists can still leave packages out.
+for p in "${missing[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || { echo "setup.sh: package $p did not install" >&2; exit 1; }
+done
+echo "setup: done"
