@@ -1,0 +1,130 @@
+// Runs the real migratlas executable on the geo fixtures: exit codes, --json keys, error sentences.
+#include "geo_test_support.hpp"
+#include "test_files.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+using namespace migratlas::test;
+
+namespace {
+const std::string regions_mapping = " --code-field rid --name-field rname --level 2 --code-prefix TCY- --parent-code TCY";
+const std::string country_mapping = " --code-field iso3 --name-field name --level 1";
+} // namespace
+
+TEST(GeoCli, CheckJsonPrintsOneObjectWithEveryReportKey)
+{
+    TempDir dir;
+    const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_regions.geojson") + "'" + regions_mapping + " --json");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto report = nlohmann::json::parse(run.out);
+    for (const char* key : {"features_read", "units", "invalid_repaired", "parts_merged", "missing_code",
+             "missing_geometry", "duplicate_codes", "orphans", "crs", "area_km2_total", "warnings", "errors"}) {
+        EXPECT_TRUE(report.contains(key)) << key;
+    }
+    EXPECT_EQ(report["features_read"], 5);
+    EXPECT_EQ(report["units"], 4);
+    EXPECT_EQ(report["parts_merged"], 1);
+    EXPECT_TRUE(report["errors"].empty());
+    EXPECT_TRUE(report["warnings"].is_array());
+}
+
+TEST(GeoCli, CheckExitsOneAndListsTheErrorForDuplicateCodesWithDifferentNames)
+{
+    TempDir dir;
+    const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("duplicate_names.geojson") +
+        "' --code-field rid --name-field rname --level 1");
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_NE(run.err.find("code '2' is used by features 2 'Dos', 3 'Dso' with different names"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("--name-conflict keep-largest"), std::string::npos);
+}
+
+TEST(GeoCli, MissingLevelIsAUsageErrorWithExitCodeTwo)
+{
+    TempDir dir;
+    const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_country.geojson") + "' --code-field iso3 --name-field name");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("--level"), std::string::npos) << run.err;
+}
+
+TEST(GeoCli, BadInputsExitOneWithOneSentenceAndNoCrash)
+{
+    TempDir dir;
+    struct Case {
+        std::string file, expected;
+    };
+    const Case cases[] = {
+        {"truncated.geojson", "not a vector source GDAL can read"},
+        {"not_geospatial.txt", "not a vector source GDAL can read"},
+        {"no_such_file.geojson", "file does not exist"},
+        {"projected_no_crs.geojson", "--assume-srs EPSG:<code>"},
+    };
+    for (const auto& c : cases) {
+        const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture(c.file) + "' --code-field rid --name-field rname --level 1");
+        EXPECT_EQ(run.exit_code, 1) << c.file << ": " << run.err;
+        EXPECT_NE(run.err.find(c.expected), std::string::npos) << c.file << ": " << run.err;
+        EXPECT_EQ(run.err.find("internal error"), std::string::npos) << run.err;
+    }
+}
+
+TEST(GeoCli, MissingFieldNamesTheFieldsThatExist)
+{
+    TempDir dir;
+    const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_country.geojson") + "' --code-field ISO --name-field name --level 1");
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_NE(run.err.find("has no field 'ISO' (--code-field); its fields are: iso3, name"), std::string::npos) << run.err;
+}
+
+TEST(GeoCli, ImportBuildsAHierarchyAndCheckVerifiesParentsAgainstTheWorkspace)
+{
+    TempDir dir;
+    const std::string ws = (dir.path() / "ws.gpkg").string();
+    // Without the country, the regions are orphans: import fails and writes nothing.
+    CliRun run = run_cli(dir.path(), "-q geo import '" + geo_fixture("tiny_regions.geojson") + "'" + regions_mapping + " --workspace '" + ws + "'");
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_NE(run.err.find("parent 'TCY' is not in the source or the workspace"), std::string::npos) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(ws));
+
+    run = run_cli(dir.path(), "-q geo import '" + geo_fixture("tiny_country.geojson") + "'" + country_mapping + " --workspace '" + ws + "'");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_regions.geojson") + "'" + regions_mapping + " --workspace '" + ws + "' --json");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(nlohmann::json::parse(run.out)["orphans"], 0);
+    run = run_cli(dir.path(), "geo import '" + geo_fixture("tiny_regions.geojson") + "'" + regions_mapping + " --workspace '" + ws + "' --json");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto report = nlohmann::json::parse(run.out);
+    EXPECT_EQ(report["units_in_workspace"], 5);
+    EXPECT_EQ(report["neighbour_pairs"], 4);
+    EXPECT_EQ(report["written"], true);
+}
+
+TEST(GeoCli, DemoRegionOfFourHundredLevelThreeUnitsImportsCleanlyInSeconds)
+{
+    TempDir dir;
+    const auto demo = dir.path() / "demo";
+    CliRun run = run_cli(dir.path(), "-q demo --out '" + demo.string() + "' --seed 7 --scale small");
+    const auto geographies = demo / "geographies.gpkg";
+    if (run.exit_code != 0 || !std::filesystem::exists(geographies)) {
+        GTEST_SKIP() << "migratlas demo did not produce geographies.gpkg (exit " << run.exit_code << "): " << run.err;
+    }
+    const std::string ws = (dir.path() / "ws.gpkg").string();
+    const std::string source = " '" + geographies.string() + "' --code-field code --name-field name --workspace '" + ws + "'";
+    run = run_cli(dir.path(), "-q geo import" + source + " --layer level1 --level 1");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    run = run_cli(dir.path(), "-q geo import" + source + " --layer level2 --level 2 --parent-field parent_code");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto started = std::chrono::steady_clock::now();
+    run = run_cli(dir.path(), "-q geo import" + source + " --layer level3 --level-field level --parent-field parent_code --json");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto report = nlohmann::json::parse(run.out);
+    EXPECT_GE(report["units"].get<int>(), 300);
+    EXPECT_EQ(report["orphans"], 0);
+    // The generator promises units that nest exactly and tile their parent.
+    EXPECT_EQ(report["overlaps"], 0);
+    EXPECT_EQ(report["gaps"], 0);
+    EXPECT_GT(report["neighbour_pairs"].get<int>(), report["units"].get<int>());
+    EXPECT_LT(seconds, 20.0) << "level-3 import took " << seconds << " s";
+}
