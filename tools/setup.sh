@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev
   libgtest-dev googletest
 )
-bench_packages=(r-base-core r-cran-survey postgresql-15 time)
+bench_packages=(r-base-core r-cran-survey r-cran-mass postgresql-15 time)
 
 for arg in "$@"; do
   case "$arg" in

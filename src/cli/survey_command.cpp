@@ -1,5 +1,217 @@
+// `migratlas calibrate` and `migratlas estimate`: argument parsing and the stderr report only;
+// the work is survey::run_calibrate / survey::run_estimate (src/survey/).
 #include "cli/cli_context.hpp"
+#include "common/diagnostics.hpp"
+#include "common/error.hpp"
+#include "common/parse.hpp"
+#include "common/progress.hpp"
+#include "survey/calibrate_run.hpp"
+#include "survey/estimate_run.hpp"
+#include "survey/number_format.hpp"
+
+#include <cstdio>
+#include <limits>
+#include <memory>
+#include <string>
 
 namespace migratlas::cli {
-void add_survey_commands(CLI::App& /*app*/, CliContext& /*context*/) {}
+
+namespace {
+
+/// Prints the collected warnings and rejects when the command ends, also when it ends by an
+/// exception, so that a failure caused by 40 bad rows lists them all, not only the first.
+class DiagnosticsPrinter {
+public:
+    explicit DiagnosticsPrinter(const Diagnostics& diagnostics) : m_diagnostics(diagnostics) {}
+    ~DiagnosticsPrinter()
+    {
+        for (const auto& entry : m_diagnostics.entries()) {
+            std::fprintf(stderr, "%s\n", entry.to_string().c_str());
+        }
+        if (m_diagnostics.suppressed() > 0) {
+            std::fprintf(stderr, "(%llu more messages not shown)\n",
+                static_cast<unsigned long long>(m_diagnostics.suppressed()));
+        }
+    }
+    DiagnosticsPrinter(const DiagnosticsPrinter&) = delete;
+    DiagnosticsPrinter& operator=(const DiagnosticsPrinter&) = delete;
+
+private:
+    const Diagnostics& m_diagnostics;
+};
+
+void parse_bounds(const std::string& text, survey::CalibrationOptions& options)
+{
+    if (text.empty()) {
+        return;
+    }
+    const auto comma = text.find(',');
+    const auto lower = comma == std::string::npos ? std::nullopt : parse_double(std::string_view(text).substr(0, comma));
+    const auto upper = comma == std::string::npos ? std::nullopt : parse_double(std::string_view(text).substr(comma + 1));
+    if (!lower || !upper) {
+        throw UsageError("--bounds '" + text + "' must be two numbers L,U (bounds on g = w/d, e.g. 0.3,3; use inf for none)");
+    }
+    options.lower = *lower;
+    options.upper = *upper;
+}
+
+struct EstimateFlags {
+    std::string variable;
+    std::string by;
+    std::string strata;
+    std::string psu;
+    bool mean = false;
+    double cv_caution = 15.0;
+    double cv_suppress = 30.0;
+};
+
+void add_estimate_flags(CLI::App& command, EstimateFlags& flags, const std::string& variable_flag)
+{
+    command.add_option(variable_flag, flags.variable, "Numeric survey column to estimate (0/1 counts persons)");
+    command.add_option("--by", flags.by, "Domain column (e.g. unit_code); a national ALL row is always added");
+    command.add_option("--strata", flags.strata, "Stratum column (default: one stratum)");
+    command.add_option("--psu", flags.psu, "PSU column, nested in strata (default: persons are the PSUs)");
+    command.add_flag("--mean", flags.mean, "Estimate means (Σwy/Σw) instead of totals");
+    command.add_option("--cv-caution", flags.cv_caution, "CV in percent above which an estimate is 'caution'")
+        ->capture_default_str();
+    command.add_option("--cv-suppress", flags.cv_suppress,
+        "CV in percent above which an estimate is 'suppress' (not publishable)")->capture_default_str();
+}
+
+survey::EstimateSpec to_spec(const EstimateFlags& flags, const std::string& out)
+{
+    survey::EstimateSpec spec;
+    spec.variable = flags.variable;
+    spec.by = flags.by;
+    spec.strata = flags.strata;
+    spec.psu = flags.psu;
+    spec.options.mean = flags.mean;
+    spec.options.cv_caution = flags.cv_caution;
+    spec.options.cv_suppress = flags.cv_suppress;
+    spec.out = out;
+    return spec;
+}
+
+void print_estimates(const std::vector<survey::DomainEstimate>& rows)
+{
+    std::fprintf(stderr, "  %-12s %16s %14s %8s  %s\n", "unit_code", "estimate", "se", "cv%", "flag");
+    for (const auto& row : rows) {
+        std::fprintf(stderr, "  %-12s %16.2f %14.2f %8.2f  %s\n", row.unit_code.c_str(), row.estimate, row.se, row.cv,
+            row.flag.c_str());
+    }
+}
+
+struct CalibrateArgs {
+    survey::CalibrateRequest request;
+    std::string method = "raking";
+    std::string bounds;
+    EstimateFlags estimate;
+    std::string estimates_out;
+};
+
+struct EstimateArgs {
+    survey::EstimateRequest request;
+    EstimateFlags estimate;
+    std::string out;
+};
+
+} // namespace
+
+void add_survey_commands(CLI::App& app, CliContext& context)
+{
+    auto calibrate_args = std::make_shared<CalibrateArgs>();
+    CLI::App* calibrate = app.add_subcommand("calibrate",
+        "Calibrate survey design weights to control totals (raking, linear/GREG, bounded logit)");
+    auto& request = calibrate_args->request;
+    calibrate->add_option("--survey", request.survey, "Survey microdata CSV (one row per person)")->required();
+    calibrate->add_option("--controls", request.controls, "Control totals CSV: margin,category,total")->required();
+    calibrate->add_option("--method", calibrate_args->method, "raking, linear or logit")
+        ->check(CLI::IsMember({"raking", "linear", "logit"}))->capture_default_str();
+    calibrate->add_option("--bounds", calibrate_args->bounds, "L,U bounds on g = w/d (required for logit)");
+    calibrate->add_option("--max-iter", request.options.max_iter, "Maximum Newton iterations")->capture_default_str();
+    calibrate->add_option("--epsilon", request.options.epsilon,
+        "Convergence: max |Σw − T|/(1+|T|) over control categories")->capture_default_str();
+    calibrate->add_option("--id-column", request.id_column, "Person id column")->capture_default_str();
+    calibrate->add_option("--weight-column", request.weight_column, "Design weight column")->capture_default_str();
+    calibrate->add_option("--weights-out", request.weights_out, "Output CSV person_id,weight")->required();
+    calibrate->add_option("--workspace", request.workspace, "Workspace GeoPackage (run_log, estimates)");
+    add_estimate_flags(*calibrate, calibrate_args->estimate, "--estimate");
+    calibrate->add_option("--estimates-out", calibrate_args->estimates_out, "Estimates CSV (with --estimate)");
+    calibrate->callback([calibrate_args, &context]() {
+        auto& args = *calibrate_args;
+        args.request.options.method = survey::parse_calibration_method(args.method);
+        parse_bounds(args.bounds, args.request.options);
+        if (!args.estimate.variable.empty()) {
+            args.request.estimate = to_spec(args.estimate, args.estimates_out);
+        } else if (!args.estimate.by.empty() || !args.estimates_out.empty()) {
+            throw UsageError("--by and --estimates-out need --estimate VARIABLE");
+        }
+        Diagnostics diagnostics;
+        const DiagnosticsPrinter printer(diagnostics);
+        Progress progress = Progress::for_terminal(context.quiet);
+        const auto outcome = survey::run_calibrate(args.request, diagnostics, progress);
+        if (context.quiet) {
+            return;
+        }
+        const auto& r = outcome.result;
+        std::fprintf(stderr,
+            "calibrate (%s): %llu persons, %zu margins, %zu control categories, %zu cells\n"
+            "  iterations %d; max relative deviation from the controls %.3g (%s)\n"
+            "  g = w/d in [%.6g, %.6g]; total %.10g -> %.10g\n"
+            "  effective sample size (Kish) %.1f -> %.1f\n"
+            "  time: read %.3f s, model %.3f s, solve %.4f s, whole command %.3f s\n",
+            args.method.c_str(), static_cast<unsigned long long>(outcome.rows_read), outcome.margins,
+            outcome.categories, r.cells, r.iterations, r.max_rel_deviation, r.worst_category.c_str(), r.g_min, r.g_max,
+            r.total_design, r.total_calibrated, r.n_eff_design, r.n_eff_calibrated, outcome.read_seconds,
+            outcome.model_seconds, r.solve_seconds, outcome.total_seconds);
+        std::fprintf(stderr, "  weights written to %s\n", args.request.weights_out.string().c_str());
+        if (args.request.estimate) {
+            print_estimates(outcome.estimates);
+        }
+    });
+
+    auto estimate_args = std::make_shared<EstimateArgs>();
+    CLI::App* estimate = app.add_subcommand("estimate",
+        "Totals or means by domain with Taylor-linearised SE, CV, 95% CI and reliability flag");
+    auto& ereq = estimate_args->request;
+    estimate->add_option("--survey", ereq.survey, "Survey microdata CSV")->required();
+    estimate->add_option("--weights", ereq.weights, "Weights CSV person_id,weight (e.g. from calibrate)")->required();
+    add_estimate_flags(*estimate, estimate_args->estimate, "--variable");
+    estimate->add_option("--calibrated-with", ereq.calibrated_with,
+        "Controls CSV the weights were calibrated to (GREG variance); without it the variance is design-based");
+    estimate->add_option("--method", ereq.method, "Calibration method label stored with the estimates");
+    estimate->add_option("--id-column", ereq.id_column, "Person id column")->capture_default_str();
+    estimate->add_option("--weight-column", ereq.weight_column, "Design weight column")->capture_default_str();
+    estimate->add_option("--out", estimate_args->out, "Estimates CSV");
+    estimate->add_option("--workspace", ereq.workspace, "Workspace GeoPackage: estimates table and run_log");
+    estimate->callback([estimate_args, &context]() {
+        auto& args = *estimate_args;
+        if (args.estimate.variable.empty()) {
+            throw UsageError("estimate needs --variable");
+        }
+        if (args.out.empty() && args.request.workspace.empty()) {
+            throw UsageError("estimate needs --out and/or --workspace");
+        }
+        if (!args.request.method.empty()) {
+            survey::parse_calibration_method(args.request.method);
+            if (args.request.calibrated_with.empty()) {
+                throw UsageError("--method needs --calibrated-with (the controls the weights were calibrated to)");
+            }
+        }
+        args.request.spec = to_spec(args.estimate, args.out);
+        Diagnostics diagnostics;
+        const DiagnosticsPrinter printer(diagnostics);
+        Progress progress = Progress::for_terminal(context.quiet);
+        const auto outcome = survey::run_estimate(args.request, diagnostics, progress);
+        if (context.quiet) {
+            return;
+        }
+        std::fprintf(stderr, "estimate (%s variance): %llu persons, %zu rows in %.3f s%s\n",
+            args.request.calibrated_with.empty() ? "design-based" : "calibrated/GREG",
+            static_cast<unsigned long long>(outcome.rows_read), outcome.rows.size(), outcome.seconds,
+            outcome.units_checked ? (", " + std::to_string(outcome.unknown_units) + " unknown unit code(s)").c_str() : "");
+        print_estimates(outcome.rows);
+    });
+}
+
 } // namespace migratlas::cli

@@ -1,0 +1,162 @@
+#include "survey/estimate_run.hpp"
+
+#include "common/error.hpp"
+#include "common/workspace.hpp"
+#include "survey/controls.hpp"
+#include "survey/survey_data.hpp"
+#include "survey/survey_io.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <unordered_set>
+
+namespace migratlas::survey {
+
+bool read_unit_codes(const std::filesystem::path& workspace, std::vector<std::string>& codes)
+{
+    codes.clear();
+    if (workspace.empty() || !std::filesystem::exists(workspace)) {
+        return false;
+    }
+    auto dataset = open_workspace_readonly(workspace);
+    if (dataset->GetLayerByName("units") == nullptr) {
+        return false;
+    }
+    const Table units = read_table(*dataset, "units");
+    std::size_t column = units.columns.size();
+    for (const char* name : {"code", "unit_code"}) {
+        for (std::size_t i = 0; i < units.columns.size() && column == units.columns.size(); ++i) {
+            if (units.columns[i].name == name) {
+                column = i;
+            }
+        }
+    }
+    if (column == units.columns.size()) {
+        return false;
+    }
+    for (const auto& row : units.rows) {
+        if (const auto* code = std::get_if<std::string>(&row[column])) {
+            codes.push_back(*code);
+        } else if (const auto* number = std::get_if<std::int64_t>(&row[column])) {
+            codes.push_back(std::to_string(*number));
+        }
+    }
+    return true;
+}
+
+std::uint64_t check_unit_codes(const std::vector<DomainEstimate>& rows, const std::vector<std::string>& codes,
+    const std::string& by, Diagnostics& diagnostics)
+{
+    const std::unordered_set<std::string> known(codes.begin(), codes.end());
+    std::uint64_t unknown = 0;
+    for (const auto& row : rows) {
+        if (row.unit_code == "ALL" || known.count(row.unit_code) > 0) {
+            continue;
+        }
+        ++unknown;
+        diagnostics.warn("unknown_unit", SourcePos{},
+            by + " '" + row.unit_code + "' is not a code of the workspace units layer; its estimate is kept but "
+            "will not join to a map unit");
+    }
+    return unknown;
+}
+
+void publish_estimates(const std::vector<DomainEstimate>& rows, const EstimateSpec& spec, const std::string& method,
+    const std::filesystem::path& workspace, const RunLog* log)
+{
+    if (!spec.out.empty()) {
+        write_estimates_csv(spec.out, rows);
+    }
+    if (!workspace.empty()) {
+        Workspace ws(workspace);
+        std::optional<Table> previous;
+        if (ws.has_layer("estimates")) {
+            previous = read_table(ws.dataset(), "estimates");
+        }
+        ws.write_table(estimates_table(rows, spec.variable, method, previous ? &*previous : nullptr));
+        if (log != nullptr) {
+            ws.append_run_log(*log);
+        }
+        ws.commit();
+    }
+}
+
+EstimateOutcome run_estimate(const EstimateRequest& request, Diagnostics& diagnostics, Progress& progress)
+{
+    const auto started = std::chrono::steady_clock::now();
+    RunLog log;
+    log.command = "estimate";
+    log.started_utc = utc_now_iso();
+    const EstimateSpec& spec = request.spec;
+    if (spec.variable.empty()) {
+        throw UsageError("estimate needs --variable");
+    }
+    if (!(spec.options.cv_caution > 0.0 && spec.options.cv_caution <= spec.options.cv_suppress)) {
+        throw UsageError("--cv-caution must be positive and not above --cv-suppress");
+    }
+
+    std::optional<Controls> controls;
+    SurveyReadSpec read_spec;
+    read_spec.id_column = request.id_column;
+    read_spec.weight_column = request.weight_column;
+    if (!request.calibrated_with.empty()) {
+        controls = read_controls(request.calibrated_with);
+        read_spec.categorical = controls->variables();
+    }
+    for (const auto* column : {&spec.by, &spec.strata, &spec.psu}) {
+        if (!column->empty()) {
+            read_spec.categorical.push_back(*column);
+        }
+    }
+    read_spec.numeric.push_back(spec.variable);
+    SurveyData data = read_survey(request.survey, read_spec, diagnostics, &progress);
+    require_no_rejects(data, diagnostics);
+    const std::vector<double> weights = read_weights_for(request.weights, data);
+
+    std::optional<CalibrationModel> model;
+    if (controls) {
+        model = CalibrationModel::build(*controls, data);
+    }
+    EstimateInput input;
+    input.weights = &weights;
+    input.design_weights = &data.design_weights;
+    input.values = &data.numeric_column(spec.variable).values;
+    input.domain = spec.by.empty() ? nullptr : &data.categorical_column(spec.by);
+    input.strata = spec.strata.empty() ? nullptr : &data.categorical_column(spec.strata);
+    input.psu = spec.psu.empty() ? nullptr : &data.categorical_column(spec.psu);
+    input.model = model ? &*model : nullptr;
+
+    EstimateOutcome outcome;
+    outcome.rows = estimate_by_domain(input, spec.options);
+    outcome.rows_read = data.rows_read;
+    std::vector<std::string> codes;
+    outcome.units_checked = read_unit_codes(request.workspace, codes);
+    if (outcome.units_checked) {
+        outcome.unknown_units = check_unit_codes(outcome.rows, codes, spec.by, diagnostics);
+    }
+
+    const std::string method = request.method.empty() ? (controls ? "calibrated" : "design") : request.method;
+    if (!request.workspace.empty()) {
+        log.parameters = {{"variable", spec.variable}, {"by", spec.by}, {"strata", spec.strata}, {"psu", spec.psu},
+            {"method", method}, {"statistic", spec.options.mean ? "mean" : "total"},
+            {"cv_caution", std::to_string(spec.options.cv_caution)},
+            {"cv_suppress", std::to_string(spec.options.cv_suppress)}};
+        log.add_input("survey", request.survey.string());
+        log.add_input("weights", request.weights.string());
+        if (controls) {
+            log.add_input("controls", request.calibrated_with.string());
+        }
+        log.add_count("survey", "rows_read", static_cast<std::int64_t>(data.rows_read));
+        log.add_count("survey", "accepted", static_cast<std::int64_t>(data.size()));
+        log.add_reject_counts("survey", diagnostics);
+        log.add_count("survey", "estimate_rows", static_cast<std::int64_t>(outcome.rows.size()));
+        log.add_count("survey", "unknown_unit_codes", static_cast<std::int64_t>(outcome.unknown_units));
+        log.finished_utc = utc_now_iso();
+    }
+    publish_estimates(outcome.rows, spec, method, request.workspace, request.workspace.empty() ? nullptr : &log);
+    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return outcome;
+}
+
+} // namespace migratlas::survey

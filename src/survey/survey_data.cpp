@@ -1,0 +1,199 @@
+#include "survey/survey_data.hpp"
+
+#include "common/csv_reader.hpp"
+#include "common/error.hpp"
+#include "common/parse.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+#include <unordered_map>
+
+namespace migratlas::survey {
+
+namespace {
+
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+
+/// Encodes one categorical column while reading. The last code is cached because survey files
+/// are sorted by household, so consecutive rows mostly repeat a value.
+class LevelEncoder {
+public:
+    explicit LevelEncoder(CategoricalColumn& column) : m_column(column) {}
+
+    std::uint32_t encode(std::string_view value, std::uint64_t line)
+    {
+        if (m_last != UINT32_MAX && m_column.levels[m_last] == value) {
+            return m_last;
+        }
+        auto it = m_index.find(value);
+        if (it == m_index.end()) {
+            const auto code = static_cast<std::uint32_t>(m_column.levels.size());
+            m_column.levels.emplace_back(value);
+            m_column.level_first_line.push_back(line);
+            it = m_index.emplace(std::string(value), code).first;
+        }
+        m_last = it->second;
+        return m_last;
+    }
+
+private:
+    CategoricalColumn& m_column;
+    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_index;
+    std::uint32_t m_last = UINT32_MAX;
+};
+
+} // namespace
+
+const CategoricalColumn& SurveyData::categorical_column(const std::string& name) const
+{
+    for (const auto& column : categorical) {
+        if (column.name == name) {
+            return column;
+        }
+    }
+    throw InputError(path.filename().string() + ": column '" + name + "' was not read as a categorical column");
+}
+
+const NumericColumn& SurveyData::numeric_column(const std::string& name) const
+{
+    for (const auto& column : numeric) {
+        if (column.name == name) {
+            return column;
+        }
+    }
+    throw InputError(path.filename().string() + ": column '" + name + "' was not read as a numeric column");
+}
+
+SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& spec, Diagnostics& diagnostics,
+    Progress* progress)
+{
+    CsvReader reader(path);
+    SurveyData data;
+    data.path = path;
+    const std::size_t id_col = reader.require_column(spec.id_column);
+    const std::size_t weight_col = reader.require_column(spec.weight_column);
+    std::vector<std::size_t> cat_cols;
+    for (const auto& name : spec.categorical) {
+        if (std::any_of(data.categorical.begin(), data.categorical.end(), [&](const auto& c) { return c.name == name; })) {
+            continue;
+        }
+        cat_cols.push_back(reader.require_column(name));
+        data.categorical.push_back(CategoricalColumn{name, {}, {}, {}});
+    }
+    std::vector<std::size_t> num_cols;
+    for (const auto& name : spec.numeric) {
+        if (std::any_of(data.numeric.begin(), data.numeric.end(), [&](const auto& c) { return c.name == name; })) {
+            continue;
+        }
+        num_cols.push_back(reader.require_column(name));
+        data.numeric.push_back(NumericColumn{name, {}});
+    }
+    std::vector<LevelEncoder> encoders;
+    encoders.reserve(data.categorical.size());
+    for (auto& column : data.categorical) {
+        encoders.emplace_back(column);
+    }
+    // Reserve from the file size (about 40 bytes per row is typical) to avoid regrowth at 1 M rows.
+    const auto expected_rows = static_cast<std::size_t>(reader.file_size() / 40 + 16);
+    data.ids.reserve(expected_rows);
+    data.design_weights.reserve(expected_rows);
+    data.lines.reserve(expected_rows);
+    for (auto& column : data.categorical) {
+        column.codes.reserve(expected_rows);
+    }
+    for (auto& column : data.numeric) {
+        column.values.reserve(expected_rows);
+    }
+    const std::size_t field_count = reader.header().size();
+    std::vector<double> numbers(num_cols.size());
+    std::vector<std::uint32_t> codes(cat_cols.size());
+
+    if (progress != nullptr) {
+        progress->start("reading " + path.filename().string());
+    }
+    CsvRecord record;
+    while (reader.next(record)) {
+        ++data.rows_read;
+        if (progress != nullptr && (data.rows_read & 0xFFFF) == 0 && reader.file_size() > 0) {
+            progress->update(static_cast<double>(reader.bytes_read()) / static_cast<double>(reader.file_size()));
+        }
+        if (!record.malformed.empty()) {
+            diagnostics.reject("malformed_record", reader.pos(record), "malformed record: " + record.malformed);
+            continue;
+        }
+        if (record.fields.size() != field_count) {
+            diagnostics.reject("field_count", reader.pos(record),
+                "expected " + std::to_string(field_count) + " fields, found " + std::to_string(record.fields.size()));
+            continue;
+        }
+        const std::string_view id = record.fields[id_col];
+        if (id.empty()) {
+            diagnostics.reject("missing_id", reader.pos(record, id_col), spec.id_column + " is empty");
+            continue;
+        }
+        const std::string_view weight_text = record.fields[weight_col];
+        const auto weight = parse_double(weight_text);
+        if (!weight || !std::isfinite(*weight) || *weight <= 0.0) {
+            diagnostics.reject("bad_weight", reader.pos(record, weight_col),
+                spec.weight_column + " '" + std::string(weight_text) + "' is not a positive number");
+            continue;
+        }
+        bool good = true;
+        for (std::size_t i = 0; i < num_cols.size() && good; ++i) {
+            const auto value = parse_double(record.fields[num_cols[i]]);
+            if (!value || !std::isfinite(*value)) {
+                diagnostics.reject("bad_number", reader.pos(record, num_cols[i]),
+                    data.numeric[i].name + " '" + std::string(record.fields[num_cols[i]]) + "' is not a number");
+                good = false;
+                break;
+            }
+            numbers[i] = *value;
+        }
+        if (!good) {
+            continue;
+        }
+        for (std::size_t i = 0; i < cat_cols.size(); ++i) {
+            data.categorical[i].codes.push_back(encoders[i].encode(record.fields[cat_cols[i]], record.record_no));
+        }
+        for (std::size_t i = 0; i < num_cols.size(); ++i) {
+            data.numeric[i].values.push_back(numbers[i]);
+        }
+        data.ids.emplace_back(id);
+        data.design_weights.push_back(*weight);
+        data.lines.push_back(record.record_no);
+    }
+    if (progress != nullptr) {
+        progress->finish();
+    }
+    if (data.rows_read == 0) {
+        throw InputError(path.filename().string() + ": no survey rows after the header");
+    }
+    return data;
+}
+
+void require_no_rejects(const SurveyData& data, const Diagnostics& diagnostics)
+{
+    if (diagnostics.rejected() == 0) {
+        return;
+    }
+    std::string first;
+    for (const auto& entry : diagnostics.entries()) {
+        if (diagnostics.reject_counts().count(entry.code) > 0) {
+            first = entry.pos.to_string() + ": " + entry.message;
+            break;
+        }
+    }
+    std::string reasons;
+    for (const auto& [reason, count] : diagnostics.reject_counts()) {
+        reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(count);
+    }
+    throw DataError(first + " (" + std::to_string(diagnostics.rejected()) + " of " + std::to_string(data.rows_read) +
+        " rows of " + data.path.filename().string() + " rejected: " + reasons +
+        "; every sampled person needs valid values, so nothing was computed)");
+}
+
+} // namespace migratlas::survey

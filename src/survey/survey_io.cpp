@@ -1,0 +1,178 @@
+#include "survey/survey_io.hpp"
+
+#include "common/csv_reader.hpp"
+#include "common/error.hpp"
+#include "common/parse.hpp"
+#include "survey/number_format.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <unordered_map>
+
+namespace migratlas::survey {
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& text)
+{
+    std::filesystem::path temp = path;
+    temp += ".tmp-migratlas";
+    {
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(temp.c_str(), "wb"), &std::fclose);
+        if (!file) {
+            throw InputError(path.string() + ": cannot open for writing: " + std::strerror(errno));
+        }
+        if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) {
+            const std::string reason = std::strerror(errno);
+            file.reset();
+            std::filesystem::remove(temp);
+            throw InputError(path.string() + ": write failed: " + reason);
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::filesystem::remove(temp);
+        throw InputError(path.string() + ": cannot replace the file: " + ec.message());
+    }
+}
+
+void write_weights_csv(const std::filesystem::path& path, const std::vector<std::string>& ids,
+    const std::vector<double>& weights, const std::string& id_column)
+{
+    // Formatting 1 M doubles is most of the cost of this file, so blocks are formatted in parallel.
+    constexpr std::size_t block = 1U << 15;
+    const std::size_t blocks = (ids.size() + block - 1) / block;
+    std::vector<std::string> parts(blocks);
+    tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+        std::string& out = parts[b];
+        out.reserve(block * 32);
+        const std::size_t end = std::min(ids.size(), (b + 1) * block);
+        for (std::size_t k = b * block; k < end; ++k) {
+            out += csv_escape(ids[k]);
+            out += ',';
+            out += format_g17(weights[k]);
+            out += '\n';
+        }
+    });
+    std::string text = csv_escape(id_column) + ",weight\n";
+    std::size_t total = text.size();
+    for (const auto& part : parts) {
+        total += part.size();
+    }
+    text.reserve(total);
+    for (const auto& part : parts) {
+        text += part;
+    }
+    write_file_atomically(path, text);
+}
+
+std::vector<double> read_weights_for(const std::filesystem::path& path, const SurveyData& data)
+{
+    CsvReader reader(path);
+    const std::string file = path.filename().string();
+    if (reader.header().size() < 2) {
+        throw InputError(file + ":1: expected a header 'person_id,weight'");
+    }
+    const std::size_t weight_col = reader.require_column("weight");
+    const std::size_t id_col = weight_col == 0 ? 1 : 0;
+    std::vector<double> weights(data.size(), std::numeric_limits<double>::quiet_NaN());
+    std::unordered_map<std::string_view, std::size_t> position;  // built only if the order differs
+    std::size_t row = 0;
+    CsvRecord record;
+    while (reader.next(record)) {
+        const std::string where = file + ":" + std::to_string(record.record_no);
+        if (!record.malformed.empty() || record.fields.size() != reader.header().size()) {
+            throw InputError(where + ": malformed weights record");
+        }
+        const std::string_view id = record.fields[id_col];
+        const auto weight = parse_double(record.fields[weight_col]);
+        if (!weight || !std::isfinite(*weight)) {
+            throw DataError(where + ": weight '" + std::string(record.fields[weight_col]) + "' is not a number");
+        }
+        std::size_t k = row;
+        if (k >= data.size() || data.ids[k] != id) {
+            if (position.empty()) {
+                position.reserve(data.size());
+                for (std::size_t i = 0; i < data.size(); ++i) {
+                    position.emplace(data.ids[i], i);
+                }
+            }
+            const auto it = position.find(id);
+            if (it == position.end()) {
+                throw DataError(where + ": person '" + std::string(id) + "' is not in " +
+                    data.path.filename().string());
+            }
+            k = it->second;
+        }
+        if (!std::isnan(weights[k])) {
+            throw DataError(where + ": person '" + std::string(id) + "' has a second weight");
+        }
+        weights[k] = *weight;
+        ++row;
+    }
+    for (std::size_t k = 0; k < data.size(); ++k) {
+        if (std::isnan(weights[k])) {
+            throw DataError(data.path.filename().string() + ":" + std::to_string(data.lines[k]) + ": person '" +
+                data.ids[k] + "' has no weight in " + file);
+        }
+    }
+    return weights;
+}
+
+void write_estimates_csv(const std::filesystem::path& path, const std::vector<DomainEstimate>& rows)
+{
+    std::string text = "unit_code,estimate,se,cv,ci_low,ci_high,flag\n";
+    for (const auto& row : rows) {
+        text += csv_escape(row.unit_code) + ',' + format_g17(row.estimate) + ',' + format_g17(row.se) + ',' +
+            format_g17(row.cv) + ',' + format_g17(row.ci_low) + ',' + format_g17(row.ci_high) + ',' + row.flag + '\n';
+    }
+    write_file_atomically(path, text);
+}
+
+Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string& variable, const std::string& method,
+    const Table* previous)
+{
+    Table table;
+    table.name = "estimates";
+    table.columns = {{"unit_code", ColumnType::text}, {"variable", ColumnType::text}, {"method", ColumnType::text},
+        {"estimate", ColumnType::real}, {"se", ColumnType::real}, {"cv", ColumnType::real},
+        {"ci_low", ColumnType::real}, {"ci_high", ColumnType::real}, {"flag", ColumnType::text},
+        {"n_sample", ColumnType::integer}};
+    if (previous != nullptr) {
+        std::vector<int> map(table.columns.size(), -1);
+        for (std::size_t i = 0; i < table.columns.size(); ++i) {
+            for (std::size_t j = 0; j < previous->columns.size(); ++j) {
+                if (previous->columns[j].name == table.columns[i].name) {
+                    map[i] = static_cast<int>(j);
+                }
+            }
+        }
+        if (map[1] >= 0 && map[2] >= 0) {
+            for (const auto& old : previous->rows) {
+                const auto* old_variable = std::get_if<std::string>(&old[static_cast<std::size_t>(map[1])]);
+                const auto* old_method = std::get_if<std::string>(&old[static_cast<std::size_t>(map[2])]);
+                if (old_variable != nullptr && old_method != nullptr && *old_variable == variable && *old_method == method) {
+                    continue;  // replaced by this run
+                }
+                std::vector<TableValue> kept;
+                for (std::size_t i = 0; i < table.columns.size(); ++i) {
+                    kept.push_back(map[i] >= 0 ? old[static_cast<std::size_t>(map[i])] : TableValue{});
+                }
+                table.rows.push_back(std::move(kept));
+            }
+        }
+    }
+    for (const auto& row : rows) {
+        table.rows.push_back({row.unit_code, variable, method, row.estimate, row.se,
+            std::isnan(row.cv) ? TableValue{} : TableValue{row.cv}, row.ci_low, row.ci_high, row.flag,
+            static_cast<std::int64_t>(row.n_sample)});
+    }
+    return table;
+}
+
+} // namespace migratlas::survey
