@@ -1,0 +1,599 @@
+#include "records/crossing_linker.hpp"
+
+#include "common/csv_reader.hpp"
+#include "common/error.hpp"
+#include "records/civil_date.hpp"
+#include "records/crossing_time.hpp"
+#include "records/partition_store.hpp"
+#include "records/output_file.hpp"
+#include "records/record_pipeline.hpp"
+#include "records/scratch_directory.hpp"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <thread>
+
+#include <malloc.h>
+#include <unistd.h>
+
+namespace migratlas::records {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+constexpr std::string_view invalid_utf8_label = "<invalid-utf8>";
+
+/// Interns tabulation labels; a value that is not UTF-8 is replaced once by a marker (RULES.md lists
+/// the only reasons to reject a row, and encoding is not one of them).
+class LabelInterner {
+public:
+    LabelInterner(StringPool& pool, Diagnostics& diagnostics) : m_pool(pool), m_diagnostics(diagnostics)
+    {
+        m_invalid = m_pool.intern(invalid_utf8_label);
+        m_remap.push_back(m_invalid);
+    }
+    /// `where()` gives the SourcePos, built only for a warning (it allocates).
+    template <typename Where>
+    std::uint32_t intern(std::string_view text, const Where& where, std::string_view column)
+    {
+        const std::uint32_t id = m_pool.intern(text);
+        if (id == m_remap.size()) {
+            const bool valid = is_valid_utf8(text);
+            m_remap.push_back(valid ? id : m_invalid);
+            if (!valid) {
+                m_diagnostics.warn("non_utf8_value", where(),
+                    std::string(column) + " is not valid UTF-8; tabulated as '<invalid-utf8>'");
+            }
+        }
+        const std::uint32_t mapped = m_remap[id];
+        if (mapped == m_invalid) {
+            ++m_invalid_rows;
+        }
+        return mapped;
+    }
+    [[nodiscard]] std::uint64_t invalid_rows() const { return m_invalid_rows; }
+
+private:
+    StringPool& m_pool;
+    Diagnostics& m_diagnostics;
+    std::uint32_t m_invalid = 0;
+    std::vector<std::uint32_t> m_remap;
+    std::uint64_t m_invalid_rows = 0;
+};
+
+struct DuplicateRecord {
+    std::uint64_t line = 0;
+    PersonKey key{};
+    DuplicateReason reason = DuplicateReason::exact_duplicate;
+};
+
+struct EventRef {
+    std::uint32_t row = 0;
+    std::int32_t days_in_window = 0;
+    EventType type = EventType::unresolved;
+};
+
+struct PersonEvents {
+    PersonKey key{};
+    std::uint32_t partition = 0;
+    std::uint32_t first_event = 0;
+    std::uint32_t event_count = 0;
+};
+
+struct PartitionResult {
+    Partition partition;
+    std::vector<EventRef> events;
+    std::vector<PersonEvents> persons;
+};
+
+/// Per-thread classification state: scratch buffers, its own HMAC context and tabulations.
+struct Worker {
+    Worker(const RuleParameters& rule, const HmacKey& key) : classifier(rule), hasher(std::make_unique<PersonKeyHasher>(key)) {}
+    PersonClassifier classifier;
+    std::unique_ptr<PersonKeyHasher> hasher;
+    MonthlyCounts monthly;
+    std::vector<PersonCrossing> crossings;
+    std::vector<ClassifiedEvent> classified;
+    std::vector<DuplicateCrossing> dropped;
+    std::vector<EventCell> cells;
+    std::vector<DuplicateRecord> duplicates;
+    std::array<std::uint64_t, event_type_count> events_by_type{};
+    std::uint64_t persons = 0;
+};
+
+struct SharedTables {
+    const StringPool& labels;
+    const StringPool& birth_texts;
+    const std::vector<std::int32_t>& birth_days;
+    bool tabulate;
+};
+
+void classify_partition(PartitionResult& result, std::uint32_t partition_index, Worker& worker, const SharedTables& tables)
+{
+    Partition& partition = result.partition;
+    group_by_person(partition);
+    const auto& rows = partition.rows;
+    result.events.reserve(rows.size());
+    std::size_t begin = 0;
+    while (begin < rows.size()) {
+        std::size_t end = begin + 1;
+        const std::string_view person = partition.person(rows[begin]);
+        while (end < rows.size() && rows[end].person_hash == rows[begin].person_hash &&
+            partition.person(rows[end]) == person) {
+            ++end;
+        }
+        PersonEvents entry;
+        entry.partition = partition_index;
+        if (partition.keyed) {
+            std::memcpy(entry.key.data(), person.data(), entry.key.size());
+        } else {
+            entry.key = worker.hasher->digest(person);
+        }
+        worker.crossings.clear();
+        for (std::size_t r = begin; r < end; ++r) {
+            const StoredRow& row = rows[r];
+            worker.crossings.push_back(PersonCrossing{row.instant, row.line, row.date, tables.birth_days[row.birth_date],
+                row.direction, static_cast<std::uint32_t>(r), tables.labels.value(row.crossing_point),
+                tables.labels.value(row.nationality), tables.labels.value(row.sex),
+                tables.birth_texts.value(row.birth_date)});
+        }
+        worker.classified.clear();
+        worker.dropped.clear();
+        worker.classifier.classify(worker.crossings, worker.classified, worker.dropped);
+        entry.first_event = static_cast<std::uint32_t>(result.events.size());
+        entry.event_count = static_cast<std::uint32_t>(worker.classified.size());
+        worker.cells.clear();
+        for (const ClassifiedEvent& event : worker.classified) {
+            result.events.push_back(EventRef{event.source, event.days_in_window, event.type});
+            ++worker.events_by_type[static_cast<std::size_t>(event.type)];
+            if (tables.tabulate) {
+                const StoredRow& row = rows[event.source];
+                const std::int32_t month = month_index(row.date);
+                worker.cells.push_back(EventCell{month, row.sex, row.nationality, row.crossing_point, row.residence,
+                    event.type, age_group(tables.birth_days[row.birth_date], row.date)});
+                worker.monthly.add_crossing(CrossingCell{month, row.crossing_point, row.nationality, row.direction});
+            }
+        }
+        if (tables.tabulate) {
+            worker.monthly.add_person(worker.cells);
+        }
+        for (const DuplicateCrossing& dropped : worker.dropped) {
+            worker.duplicates.push_back(DuplicateRecord{rows[dropped.source].line, entry.key, dropped.reason});
+        }
+        result.persons.push_back(entry);
+        ++worker.persons;
+        begin = end;
+    }
+}
+
+void append_escaped(std::string& out, std::string_view field)
+{
+    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out.append(field);
+    } else {
+        out += csv_escape(field);
+    }
+}
+
+void append_event_line(std::string& out, const PersonEvents& person, const EventRef& event, const Partition& partition,
+    const StringPool& labels)
+{
+    static constexpr char hex_digits[] = "0123456789abcdef";
+    const std::size_t at = out.size();
+    out.resize(at + 65);
+    for (std::size_t i = 0; i < person.key.size(); ++i) {
+        out[at + 2 * i] = hex_digits[person.key[i] >> 4];
+        out[at + 2 * i + 1] = hex_digits[person.key[i] & 0x0F];
+    }
+    out[at + 64] = ',';
+    const StoredRow& row = partition.rows[event.row];
+    append_escaped(out, partition.crossing_time(row));
+    out += ',';
+    out.append(to_string(event.type));
+    out += ',';
+    char digits[16];
+    const auto result = std::to_chars(digits, digits + sizeof digits, event.days_in_window);
+    out.append(digits, result.ptr);
+    out += ',';
+    append_escaped(out, labels.value(row.crossing_point));
+    out += '\n';
+}
+
+/// Merges per-partition run files (each sorted by person_key; a person never spans two files) into
+/// the events CSV. Lines start with the 64-character key, so comparing that prefix is enough.
+void merge_runs(const std::vector<std::filesystem::path>& runs, OutputFile& out)
+{
+    struct Source {
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
+        char* line = nullptr;
+        std::size_t capacity = 0;
+        ssize_t length = 0;
+        ~Source() { std::free(line); }
+    };
+    std::vector<std::unique_ptr<Source>> sources;
+    for (const auto& path : runs) {
+        auto source = std::make_unique<Source>();
+        source->file.reset(std::fopen(path.c_str(), "rb"));
+        if (!source->file) {
+            throw Error(path.string() + ": cannot read run file: " + std::strerror(errno));
+        }
+        source->length = ::getline(&source->line, &source->capacity, source->file.get());
+        if (source->length > 0) {
+            sources.push_back(std::move(source));
+        }
+    }
+    const auto later = [&sources](std::size_t a, std::size_t b) {
+        return std::strncmp(sources[a]->line, sources[b]->line, 64) > 0;
+    };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        heap.push(i);
+    }
+    while (!heap.empty()) {
+        const std::size_t i = heap.top();
+        heap.pop();
+        Source& source = *sources[i];
+        // Emit the whole run of this person (consecutive lines with the same key) in one go.
+        char key[64];
+        std::memcpy(key, source.line, 64);
+        do {
+            out.write(std::string_view(source.line, static_cast<std::size_t>(source.length)));
+            source.length = ::getline(&source.line, &source.capacity, source.file.get());
+        } while (source.length > 0 && std::memcmp(source.line, key, 64) == 0);
+        if (source.length > 0) {
+            heap.push(i);
+        }
+    }
+}
+
+void write_line_reason_csv(const std::filesystem::path& path, const std::vector<DuplicateRecord>& records)
+{
+    OutputFile out(path);
+    out.write("line_no,person_key,reason\n");
+    for (const auto& record : records) {
+        out.write_number(static_cast<std::int64_t>(record.line));
+        out.write(",");
+        out.write(PersonKeyHasher::to_hex(record.key));
+        out.write(",");
+        out.write(to_string(record.reason));
+        out.write("\n");
+    }
+    out.close();
+}
+
+} // namespace
+
+std::uint64_t LinkCounts::rejected_total() const
+{
+    std::uint64_t total = 0;
+    for (const auto& [reason, n] : rejected) {
+        total += n;
+    }
+    return total;
+}
+
+std::uint64_t LinkCounts::duplicates_total() const
+{
+    std::uint64_t total = 0;
+    for (const auto& [reason, n] : duplicates) {
+        total += n;
+    }
+    return total;
+}
+
+LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagnostics& diagnostics, Progress& progress)
+{
+    LinkResult result;
+    LinkCounts& counts = result.counts;
+    const RuleParameters& rule = options.rule;
+    counts.threads = options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    // Also bounds the TBB work started outside the arena below (parallel spilling during ingest).
+    const tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, counts.threads);
+
+    CsvReader reader(options.crossings);
+    const std::size_t person_col = reader.require_column("person_id");
+    const std::size_t time_col = reader.require_column("crossing_time");
+    const std::size_t direction_col = reader.require_column("direction");
+    const std::size_t point_col = reader.require_column("crossing_point");
+    const std::size_t nationality_col = reader.require_column("nationality");
+    const std::size_t sex_col = reader.require_column("sex");
+    const std::size_t birth_col = reader.require_column("birth_date");
+    const std::optional<std::size_t> residence_col = reader.column("residence_code");
+    result.has_residence = residence_col.has_value();
+    const std::size_t field_count = reader.header().size();
+
+    // Partitions small enough that two of them (one per core) fit well inside the budget once spilled.
+    const std::uint64_t estimated_bytes = reader.file_size() * 3 / 2 + 1;
+    const std::uint64_t per_partition = std::max<std::uint64_t>(options.memory_budget / 6, 1);
+    counts.partitions = std::clamp<std::size_t>(std::bit_ceil(estimated_bytes / per_partition + 1), 64, 512);
+
+    ScratchDirectory scratch(options.temp_directory);
+    PartitionStore store(counts.partitions, options.memory_budget, scratch.path(), key);
+    PersonKeyHasher reject_hasher(key);
+    StringPool birth_texts;
+    std::vector<std::int32_t> birth_days;
+    LabelInterner labels(result.labels, diagnostics);
+    const std::uint32_t no_residence = labels.intern("", [] { return SourcePos{}; }, "residence_code");
+
+    std::optional<OutputFile> rejects_out;
+    if (options.rejects_csv) {
+        rejects_out.emplace(*options.rejects_csv);
+        rejects_out->write("line_no,person_key,reason\n");
+    }
+    const auto reject = [&](const CsvRecord& record, std::string_view person, const char* reason, std::string message,
+                            std::size_t column) {
+        ++counts.rejected[reason];
+        diagnostics.reject(reason, reader.pos(record, column), std::move(message));
+        if (rejects_out) {
+            rejects_out->write_number(static_cast<std::int64_t>(record.record_no));
+            rejects_out->write(",");
+            if (!person.empty()) {
+                rejects_out->write(PersonKeyHasher::to_hex(reject_hasher.digest(person)));
+            }
+            rejects_out->write(",");
+            rejects_out->write(reason);
+            rejects_out->write("\n");
+        }
+    };
+
+    const auto ingest_start = Clock::now();
+    progress.start("reading crossings");
+    CsvRecord record;
+    RecordPipeline records(reader, counts.threads > 1, time_col, person_col);
+    PreparedFields prepared;
+    std::uint64_t accepted = 0;
+    std::uint64_t text_bytes = 0;
+    while (records.next(record, prepared)) {
+        ++counts.rows_read;
+        if ((counts.rows_read & 0xFFFF) == 0 && reader.file_size() > 0) {
+            progress.update(static_cast<double>(records.bytes_read()) / static_cast<double>(reader.file_size()));
+        }
+        // Messages never quote field values: a shifted column could put an identifier anywhere.
+        if (!record.malformed.empty()) {
+            reject(record, {}, "malformed_record", "malformed CSV record: " + record.malformed, SIZE_MAX);
+            continue;
+        }
+        if (record.fields.size() != field_count) {
+            reject(record, {}, "malformed_record", "record has " + std::to_string(record.fields.size()) +
+                " fields, the header has " + std::to_string(field_count), SIZE_MAX);
+            continue;
+        }
+        const std::string_view person = record.fields[person_col];
+        if (person.empty()) {
+            reject(record, person, "empty_person_id", "person_id is empty", person_col);
+            continue;
+        }
+        const std::string_view direction_text = record.fields[direction_col];
+        Direction direction = Direction::in;
+        if (direction_text == "OUT") {
+            direction = Direction::out;
+        } else if (direction_text != "IN") {
+            reject(record, person, "bad_direction", "direction is not exactly IN or OUT", direction_col);
+            continue;
+        }
+        const std::string_view time_text = record.fields[time_col];
+        const auto& instant = prepared.instant;  // parse_crossing_time, done on the reading thread
+        if (!instant) {
+            reject(record, person, "bad_timestamp",
+                "crossing_time is not YYYY-MM-DDThh:mm:ss[.fraction] with Z or a ±hh:mm offset", time_col);
+            continue;
+        }
+        const std::int32_t date = reference_date(*instant, rule.reference_offset_seconds);
+        if (date < rule.observation_start) {
+            reject(record, person, "before_observation_start", "reference date " + format_iso_date(date) +
+                " is before observation_start", time_col);
+            continue;
+        }
+        if (date > rule.observation_end) {
+            reject(record, person, "after_observation_end", "reference date " + format_iso_date(date) +
+                " is after observation_end", time_col);
+            continue;
+        }
+        StoredRow row;
+        row.instant = *instant;
+        row.person_hash = prepared.person_hash;
+        row.line = record.record_no;
+        row.date = date;
+        row.direction = direction;
+        row.crossing_point = labels.intern(record.fields[point_col], [&] { return reader.pos(record, point_col); }, "crossing_point");
+        row.nationality = labels.intern(record.fields[nationality_col], [&] { return reader.pos(record, nationality_col); }, "nationality");
+        row.sex = labels.intern(record.fields[sex_col], [&] { return reader.pos(record, sex_col); }, "sex");
+        row.residence = residence_col
+            ? labels.intern(record.fields[*residence_col], [&] { return reader.pos(record, *residence_col); }, "residence_code")
+            : no_residence;
+        const std::string_view birth_text = record.fields[birth_col];
+        row.birth_date = birth_texts.intern(birth_text);
+        if (row.birth_date == birth_days.size()) {
+            // An unreadable birth_date is unknown, never a reason to reject (RULES.md §2).
+            birth_days.push_back(parse_iso_date(birth_text).value_or(unknown_date));
+        }
+        store.add(row, person, time_text);
+        ++accepted;
+        if (accepted == 8192 && records.bytes_read() > 0) {
+            // Size the partitions once from the first rows instead of growing them by copying.
+            const double rows_per_byte = static_cast<double>(counts.rows_read) / static_cast<double>(records.bytes_read());
+            store.expect_rows(static_cast<std::uint64_t>(rows_per_byte * static_cast<double>(reader.file_size())),
+                text_bytes / accepted + 1);
+        }
+        text_bytes += person.size() + time_text.size();
+    }
+    store.finish_ingest();
+    if (store.spilled()) {
+        // The freed row buffers stay in glibc's heap otherwise and count against the budget while
+        // the partitions are read back (measured: peak RSS 1.32 GB instead of ~1 GB at --memory-budget 1G).
+        ::malloc_trim(0);
+    }
+    progress.finish();
+    if (rejects_out) {
+        rejects_out->close();
+    }
+    counts.non_utf8_values = labels.invalid_rows();
+    counts.spills = store.spill_count();
+    counts.spilled_bytes = store.spilled_bytes();
+    counts.ingest_seconds = seconds_since(ingest_start);
+
+    // Classification: partitions in parallel, each person entirely inside one partition.
+    const auto classify_start = Clock::now();
+    progress.start("classifying persons");
+    const SharedTables tables{result.labels, birth_texts, birth_days, options.tabulate};
+    tbb::enumerable_thread_specific<Worker> workers([&rule, &key] { return Worker(rule, key); });
+    const bool in_memory = !store.spilled();
+    std::vector<PartitionResult> partitions(store.partition_count());
+    std::vector<std::filesystem::path> runs(store.partition_count());
+    tbb::task_arena arena(static_cast<int>(counts.threads));
+    std::mutex progress_mutex;
+    std::size_t partitions_done = 0;
+    arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, store.partition_count(), [&](std::size_t index) {
+            Worker& worker = workers.local();
+            PartitionResult& part = partitions[index];
+            part.partition = store.take(index);
+            classify_partition(part, static_cast<std::uint32_t>(index), worker, tables);
+            if (!in_memory) {
+                // Spilled: write this partition's events sorted by key to a run file, then free it.
+                if (options.events_csv) {
+                    std::sort(part.persons.begin(), part.persons.end(),
+                        [](const PersonEvents& a, const PersonEvents& b) { return a.key < b.key; });
+                    runs[index] = scratch.path() / ("run-" + std::to_string(index) + ".csv");
+                    OutputFile run(runs[index]);
+                    std::string lines;
+                    for (const PersonEvents& person : part.persons) {
+                        for (std::uint32_t e = 0; e < person.event_count; ++e) {
+                            append_event_line(lines, person, part.events[person.first_event + e], part.partition,
+                                result.labels);
+                        }
+                        run.write(lines);
+                        lines.clear();
+                    }
+                    run.close();
+                }
+                part = PartitionResult{};
+            }
+            const std::lock_guard lock(progress_mutex);
+            ++partitions_done;
+            progress.update(static_cast<double>(partitions_done) / static_cast<double>(store.partition_count()));
+        });
+    });
+    progress.finish();
+
+    std::vector<DuplicateRecord> duplicates;
+    for (Worker& worker : workers) {
+        result.monthly.merge(worker.monthly);
+        duplicates.insert(duplicates.end(), worker.duplicates.begin(), worker.duplicates.end());
+        for (std::size_t t = 0; t < event_type_count; ++t) {
+            counts.events_by_type[t] += worker.events_by_type[t];
+            counts.events += worker.events_by_type[t];
+        }
+        counts.persons += worker.persons;
+    }
+    std::sort(duplicates.begin(), duplicates.end(),
+        [](const DuplicateRecord& a, const DuplicateRecord& b) { return a.line < b.line; });
+    for (const auto& duplicate : duplicates) {
+        ++counts.duplicates[std::string(to_string(duplicate.reason))];
+    }
+    counts.classify_seconds = seconds_since(classify_start);
+
+    const auto output_start = Clock::now();
+    if (options.events_csv) {
+        progress.start("writing events");
+        OutputFile out(*options.events_csv);
+        out.write("person_key,event_time,event_type,days_in_window,crossing_point\n");
+        if (in_memory) {
+            std::vector<PersonEvents> persons;
+            persons.reserve(counts.persons);
+            for (const auto& part : partitions) {
+                persons.insert(persons.end(), part.persons.begin(), part.persons.end());
+            }
+            arena.execute([&] {
+                tbb::parallel_sort(persons.begin(), persons.end(),
+                    [](const PersonEvents& a, const PersonEvents& b) { return a.key < b.key; });
+            });
+            // Format chunks of persons in parallel, a wave at a time, and write them in order on a
+            // second thread while the next wave is formatted (the disk is as slow as the formatting).
+            constexpr std::size_t persons_per_chunk = 4096;
+            const std::size_t chunks_per_wave = 8 * counts.threads;
+            std::array<std::vector<std::string>, 2> waves{std::vector<std::string>(chunks_per_wave),
+                std::vector<std::string>(chunks_per_wave)};
+            std::future<void> writing;
+            std::size_t current = 0;
+            for (std::size_t wave = 0; wave < persons.size(); wave += persons_per_chunk * chunks_per_wave) {
+                std::vector<std::string>& chunks = waves[current];
+                arena.execute([&] {
+                    tbb::parallel_for(std::size_t{0}, chunks_per_wave, [&](std::size_t c) {
+                        std::string& lines = chunks[c];
+                        lines.clear();
+                        const std::size_t first = wave + c * persons_per_chunk;
+                        const std::size_t last = std::min(persons.size(), first + persons_per_chunk);
+                        for (std::size_t p = first; p < last; ++p) {
+                            const PersonEvents& person = persons[p];
+                            const PartitionResult& part = partitions[person.partition];
+                            for (std::uint32_t e = 0; e < person.event_count; ++e) {
+                                append_event_line(lines, person, part.events[person.first_event + e], part.partition,
+                                    result.labels);
+                            }
+                        }
+                    });
+                });
+                if (writing.valid()) {
+                    writing.get();  // rethrows a write error
+                }
+                writing = std::async(std::launch::async, [&out, &chunks] {
+                    for (const std::string& lines : chunks) {
+                        out.write(lines);
+                    }
+                });
+                current = 1 - current;
+            }
+            if (writing.valid()) {
+                writing.get();
+            }
+        } else {
+            std::vector<std::filesystem::path> existing;
+            for (const auto& run : runs) {
+                if (!run.empty()) {
+                    existing.push_back(run);
+                }
+            }
+            merge_runs(existing, out);
+        }
+        out.close();
+        progress.finish();
+    }
+    if (options.duplicates_csv) {
+        write_line_reason_csv(*options.duplicates_csv, duplicates);
+    }
+    counts.output_seconds = seconds_since(output_start);
+
+    // Reconciliation (RULES.md §3): every data row is exactly one event, reject or duplicate.
+    if (counts.rows_read != counts.events + counts.rejected_total() + counts.duplicates_total()) {
+        throw DataError(options.crossings.string() + ": row counts do not reconcile: read " +
+            std::to_string(counts.rows_read) + ", events " + std::to_string(counts.events) + ", rejected " +
+            std::to_string(counts.rejected_total()) + ", duplicates " + std::to_string(counts.duplicates_total()) +
+            " (internal error, please report)");
+    }
+    return result;
+}
+
+} // namespace migratlas::records

@@ -1,0 +1,163 @@
+#include "records/rule_parameters.hpp"
+
+#include "common/error.hpp"
+#include "common/parse.hpp"
+#include "records/civil_date.hpp"
+#include "records/crossing_time.hpp"
+
+#include <array>
+#include <fstream>
+
+namespace migratlas::records {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> known_keys = {
+    "observation_start", "observation_end", "reference_utc_offset", "window_months", "min_days"};
+
+std::string_view trim(std::string_view text)
+{
+    const auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    const auto last = text.find_last_not_of(" \t\r");
+    return text.substr(first, last - first + 1);
+}
+
+const std::string& require(const ParameterText& text, const std::string& key, std::string_view origin)
+{
+    const auto it = text.find(key);
+    if (it == text.end() || it->second.empty()) {
+        throw UsageError(std::string(origin) + ": parameter '" + key + "' is missing");
+    }
+    return it->second;
+}
+
+int whole_number_at_least_one(const ParameterText& text, const std::string& key, std::string_view origin)
+{
+    const std::string& value = require(text, key, origin);
+    const auto number = parse_int(value);
+    if (!number || *number < 1 || *number > 100000) {
+        throw UsageError(std::string(origin) + ": parameter '" + key + "' must be a whole number >= 1, got '" +
+            value + "'");
+    }
+    return static_cast<int>(*number);
+}
+
+std::string format_offset(std::int32_t seconds)
+{
+    const char sign = seconds < 0 ? '-' : '+';
+    const std::int32_t magnitude = (seconds < 0 ? -seconds : seconds) / 60;
+    const int hours = magnitude / 60;
+    const int minutes = magnitude % 60;
+    std::string text(1, sign);
+    text += static_cast<char>('0' + hours / 10);
+    text += static_cast<char>('0' + hours % 10);
+    text += ':';
+    text += static_cast<char>('0' + minutes / 10);
+    text += static_cast<char>('0' + minutes % 10);
+    return text;
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> RuleParameters::as_text() const
+{
+    return {{"observation_start", format_iso_date(observation_start)},
+        {"observation_end", format_iso_date(observation_end)},
+        {"reference_utc_offset", format_offset(reference_offset_seconds)},
+        {"window_months", std::to_string(window_months)}, {"min_days", std::to_string(min_days)}};
+}
+
+ParameterText read_parameter_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::error_code ec;
+    if (!in || std::filesystem::is_directory(path, ec)) {
+        throw InputError(path.string() + ": cannot read the parameters file");
+    }
+    ParameterText text;
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        std::string_view view = line;
+        if (const auto hash = view.find('#'); hash != std::string_view::npos) {
+            view = view.substr(0, hash);
+        }
+        view = trim(view);
+        if (view.empty()) {
+            continue;
+        }
+        const auto eq = view.find('=');
+        const std::string where = path.filename().string() + ":" + std::to_string(line_no);
+        if (eq == std::string_view::npos) {
+            throw UsageError(where + ": expected key=value, got '" + std::string(view) + "'");
+        }
+        const std::string key(trim(view.substr(0, eq)));
+        bool known = false;
+        for (const auto k : known_keys) {
+            known = known || k == key;
+        }
+        if (!known) {
+            throw UsageError(where + ": unknown parameter '" + key +
+                "' (expected observation_start, observation_end, reference_utc_offset, window_months, min_days)");
+        }
+        text[key] = std::string(trim(view.substr(eq + 1)));
+    }
+    return text;
+}
+
+RuleParameters parse_rule_parameters(const ParameterText& text, std::string_view origin)
+{
+    RuleParameters params;
+    for (const char* key : {"observation_start", "observation_end"}) {
+        const std::string& value = require(text, key, origin);
+        const auto day = parse_iso_date(value);
+        if (!day) {
+            throw UsageError(std::string(origin) + ": parameter '" + key + "' must be a date YYYY-MM-DD, got '" +
+                value + "'");
+        }
+        (std::string_view(key) == "observation_start" ? params.observation_start : params.observation_end) = *day;
+    }
+    if (params.observation_start > params.observation_end) {
+        throw UsageError(std::string(origin) + ": observation_start (" + format_iso_date(params.observation_start) +
+            ") is after observation_end (" + format_iso_date(params.observation_end) + ")");
+    }
+    const std::string& offset_text = require(text, "reference_utc_offset", origin);
+    const auto offset = parse_utc_offset(offset_text);
+    if (!offset) {
+        throw UsageError(std::string(origin) + ": parameter 'reference_utc_offset' must be +hh:mm, -hh:mm or Z "
+            "(at most 14:00), got '" + offset_text + "'");
+    }
+    params.reference_offset_seconds = *offset;
+    params.window_months = whole_number_at_least_one(text, "window_months", origin);
+    params.min_days = whole_number_at_least_one(text, "min_days", origin);
+    return params;
+}
+
+std::optional<std::uint64_t> parse_byte_size(std::string_view text)
+{
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    std::uint64_t multiplier = 1;
+    switch (text.back()) {
+    case 'K': case 'k': multiplier = 1ULL << 10; break;
+    case 'M': case 'm': multiplier = 1ULL << 20; break;
+    case 'G': case 'g': multiplier = 1ULL << 30; break;
+    case 'T': case 't': multiplier = 1ULL << 40; break;
+    default: break;
+    }
+    if (multiplier != 1) {
+        text.remove_suffix(1);
+    }
+    const auto number = parse_int(text);
+    if (!number || *number <= 0 || static_cast<std::uint64_t>(*number) > (UINT64_MAX / multiplier)) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(*number) * multiplier;
+}
+
+} // namespace migratlas::records

@@ -1,0 +1,42 @@
+// Parameters of the 12/16 classification rule (RULES.md §1): read from a key=value file, optionally
+// overridden by command-line values, validated before any crossing row is read.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace migratlas::records {
+
+struct RuleParameters {
+    std::int32_t observation_start = 0;     ///< day number, inclusive
+    std::int32_t observation_end = 0;       ///< day number, inclusive (the "reference date")
+    std::int32_t reference_offset_seconds = 0;
+    int window_months = 0;
+    int min_days = 0;
+
+    /// The parameters as written in params.txt, for the run log and summaries.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> as_text() const;
+};
+
+/// Raw key=value text: the file's values, then overrides (e.g. from flags) on top.
+using ParameterText = std::map<std::string, std::string>;
+
+/// Reads `key=value` lines (`#` starts a comment, blanks around keys and values are ignored).
+/// Throws InputError when the file cannot be read, UsageError on a malformed line or unknown key.
+[[nodiscard]] ParameterText read_parameter_file(const std::filesystem::path& path);
+
+/// Converts and checks every value. Throws UsageError naming the key when one is missing or bad:
+/// dates must be YYYY-MM-DD with observation_start ≤ observation_end, the offset ±hh:mm or Z,
+/// window_months and min_days whole numbers ≥ 1 (RULES.md, Clarifications).
+[[nodiscard]] RuleParameters parse_rule_parameters(const ParameterText& text, std::string_view origin);
+
+/// "4G", "512M", "64K" or a plain byte count (binary multiples); nullopt when unreadable or zero.
+[[nodiscard]] std::optional<std::uint64_t> parse_byte_size(std::string_view text);
+
+} // namespace migratlas::records
