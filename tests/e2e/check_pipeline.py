@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Checks what tools/pipeline.sh wrote: files, workspace tables, reconciliation, no raw identifiers."""
+import csv
+import json
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+out = Path(sys.argv[1])
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+for name in ["inputs/geographies.gpkg", "inputs/crossings.csv", "inputs/survey.csv", "inputs/controls.csv",
+             "inputs/crossing_points.csv", "inputs/params.txt", "inputs/README.txt", "workspace.gpkg",
+             "events.csv", "rejects.csv", "duplicates.csv", "weights.csv", "estimates.csv",
+             "geo_check_level3.json"]:
+    check((out / name).is_file(), f"missing output {name}")
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+
+db = sqlite3.connect(out / "workspace.gpkg")
+tables = {r[0] for r in db.execute("select table_name from gpkg_contents")}
+for t in ["units", "unit_neighbours", "events_monthly", "crossings_monthly", "estimates", "run_log"]:
+    check(t in tables, f"workspace has no table {t} (has {sorted(tables)})")
+
+levels = dict(db.execute("select level, count(*) from units group by level").fetchall())
+check(levels.get(1) == 3, f"expected 3 countries, got {levels}")
+check(30 <= levels.get(2, 0) <= 50, f"expected ~40 level-2 units, got {levels}")
+check(300 <= levels.get(3, 0) <= 500, f"expected ~400 level-3 units, got {levels}")
+orphans = db.execute("select count(*) from units c where c.level > 1 and not exists "
+                     "(select 1 from units p where p.code = c.parent_code and p.level = c.level - 1)").fetchone()[0]
+check(orphans == 0, f"{orphans} units without a parent")
+
+# Every input row is an event, a reject or a duplicate, and the files agree with that.
+crossings = read_csv(out / "inputs/crossings.csv")
+events = read_csv(out / "events.csv")
+rejects = read_csv(out / "rejects.csv")
+duplicates = read_csv(out / "duplicates.csv")
+check(len(events) + len(rejects) + len(duplicates) == len(crossings),
+      f"rows do not reconcile: {len(crossings)} read != {len(events)} events + {len(rejects)} rejects "
+      f"+ {len(duplicates)} duplicates")
+counts = dict(db.execute("select name, cast(value as integer) from run_log where command like 'link%' "
+                         "and kind = 'count' and stage = 'records'").fetchall())
+check(counts.get("rows_read") == len(crossings), f"run_log rows_read {counts.get('rows_read')} != {len(crossings)}")
+check(counts.get("rows_read") == counts.get("events", 0) + counts.get("rejected", 0) + counts.get("duplicates", 0),
+      f"run_log does not reconcile: {counts}")
+check(len(rejects) > 0 and len(duplicates) > 0, "the demo region should contain some bad rows and duplicates")
+labels = {e["event_type"] for e in events}
+for label in ["immigrant_arrival", "emigrant_departure", "short_term", "visitor", "unresolved"]:
+    check(label in labels, f"no '{label}' event in the demo region")
+keys = [(e["person_key"]) for e in events]
+check(keys == sorted(keys), "events.csv is not sorted by person_key")
+check(all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys), "person_key is not a 64-hex HMAC")
+
+# No raw person identifier in anything the pipeline wrote (inputs excepted).
+raw_ids = {r["person_id"] for r in crossings if r["person_id"]}
+id_shape = re.compile(rb"P\d{9}")
+check(all(re.fullmatch(r"P\d{9}", i) for i in list(raw_ids)[:1000]), "unexpected demo person_id shape")
+for path in out.rglob("*"):
+    if path.is_file() and "inputs" not in path.parts and path.name != "hmac.key":
+        found = {m.decode() for m in id_shape.findall(path.read_bytes())} & raw_ids
+        check(not found, f"{path.name} contains raw person ids, e.g. {sorted(found)[:3]}")
+
+# Survey: calibrated estimates with a national row; weights reproduce the born_abroad control.
+estimates = read_csv(out / "estimates.csv")
+check(list(estimates[0].keys()) == ["unit_code", "estimate", "se", "cv", "ci_low", "ci_high", "flag"],
+      f"estimates.csv columns: {list(estimates[0].keys())}")
+national = [e for e in estimates if e["unit_code"] == "ALL"]
+check(len(national) == 1, "estimates.csv has no single ALL row")
+controls = read_csv(out / "inputs/controls.csv")
+born_abroad = [float(c["total"]) for c in controls if c["margin"] == "born_abroad" and c["category"] == "1"]
+if national and born_abroad:
+    check(abs(float(national[0]["estimate"]) - born_abroad[0]) < 1e-6 * born_abroad[0],
+          f"calibrated national born_abroad {national[0]['estimate']} != control {born_abroad[0]}")
+
+report = json.loads((out / "geo_check_level3.json").read_text())
+for key in ["features_read", "units", "invalid_repaired", "parts_merged", "missing_code", "missing_geometry",
+            "duplicate_codes", "orphans", "crs", "area_km2_total", "warnings", "errors"]:
+    check(key in report, f"geo check --json has no '{key}'")
+
+if failures:
+    print("FAILED:\n  " + "\n  ".join(failures))
+    sys.exit(1)
+print(f"ok: {len(crossings)} crossing rows = {len(events)} events + {len(rejects)} rejects + "
+      f"{len(duplicates)} duplicates; units {levels}; {len(estimates)} estimate rows")

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the whole pipeline that exists so far on a freshly generated demo region.
+# Usage: tools/pipeline.sh MIGRATLAS_BINARY OUT_DIR [SCALE=small] [SEED=42]
+# Used by tools/demo.sh and by the end-to-end test (tests/e2e), so both exercise the same commands.
+set -euo pipefail
+[[ $# -ge 2 ]] || { echo "usage: tools/pipeline.sh MIGRATLAS_BINARY OUT_DIR [SCALE] [SEED]" >&2; exit 2; }
+m=$1
+out=$2
+scale=${3:-small}
+seed=${4:-42}
+in=$out/inputs
+ws=$out/workspace.gpkg
+rm -rf "$out"
+mkdir -p "$out"
+echo "== 1/5 demo region (scale $scale, seed $seed) -> $in"
+"$m" demo --out "$in" --seed "$seed" --scale "$scale"
+
+echo "== 2/5 geographies -> $ws (units, unit_neighbours)"
+"$m" geo import "$in/geographies.gpkg" --layer level1 --code-field code --name-field name --level 1 --workspace "$ws"
+"$m" geo import "$in/geographies.gpkg" --layer level2 --code-field code --name-field name \
+  --parent-field parent_code --level 2 --workspace "$ws"
+"$m" geo import "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
+  --parent-field parent_code --level 3 --workspace "$ws"
+
+echo "== 3/5 crossing records: pseudonymise, classify (12/16 rule), join to units"
+# The pseudonymisation key is secret: generated once per demo folder, never logged or published.
+head -c 32 /dev/urandom > "$out/hmac.key"
+chmod 600 "$out/hmac.key"
+"$m" link --crossings "$in/crossings.csv" --params "$in/params.txt" --key-file "$out/hmac.key" \
+  --points "$in/crossing_points.csv" --workspace "$ws" \
+  --events-csv "$out/events.csv" --rejects-csv "$out/rejects.csv" --duplicates-csv "$out/duplicates.csv"
+
+echo "== 4/5 survey: calibrate weights (raking) and estimate born_abroad by unit with SE/CV"
+"$m" calibrate --survey "$in/survey.csv" --controls "$in/controls.csv" --method raking \
+  --weights-out "$out/weights.csv" --estimate born_abroad --by unit_code --strata stratum --psu psu \
+  --estimates-out "$out/estimates.csv" --workspace "$ws"
+
+echo "== 5/5 check the geographies again, as a user would"
+"$m" geo check "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
+  --parent-field parent_code --level 3 --workspace "$ws" --json > "$out/geo_check_level3.json"
+
+cat <<TXT
+
+Done. Outputs in $out/:
+  inputs/              the synthetic demo region (see inputs/README.txt)
+  workspace.gpkg       units, unit_neighbours, events_monthly, crossings_monthly, crossing_points,
+                       estimates and run_log (internal: unsuppressed counts; open it in QGIS)
+  events.csv           one classified event per kept crossing (pseudonymised person keys)
+  rejects.csv          rejected input rows with reasons;  duplicates.csv: dropped duplicate rows
+  weights.csv          calibrated survey weights;  estimates.csv: born_abroad by unit with SE, CV, flag
+  geo_check_level3.json  the geography check report
+TXT
