@@ -10,17 +10,11 @@ void append_two(std::string& out, int value)
     out.push_back(static_cast<char>('0' + value / 10));
     out.push_back(static_cast<char>('0' + value % 10));
 }
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b)
-{
-    const std::int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 } // namespace
 
 void append_date(std::string& out, std::int64_t days)
 {
-    const CivilDate date = civil_from_days(days);
+    const CivilDate date = civil_from_days(static_cast<std::int32_t>(days));
     append_two(out, date.year / 100);
     append_two(out, date.year % 100);
     out.push_back('-');

@@ -246,11 +246,11 @@ void generate_person(Rng& rng, const Setting& setting, Person& person)
         // Harvest season: around September, 100-150 nights, for 2-4 consecutive years.
         person.nationality = neighbour_code;
         const std::size_t point = weighted_point(rng, setting, setting.border_points[neighbour]);
-        const CivilDate first_date = civil_from_days(first);
+        const CivilDate first_date = civil_from_days(static_cast<std::int32_t>(first));
         const int first_year = first_date.year + static_cast<int>(rng.below(4));
         const int seasons = static_cast<int>(rng.between(2, 4));
         for (int s = 0; s < seasons; ++s) {
-            const std::int64_t arrive = days_from_civil(first_year + s, 9, 1) + std::llround(rng.normal(0.0, 12.0));
+            const std::int64_t arrive = days_from_civil(CivilDate{first_year + s, 9, 1}) + std::llround(rng.normal(0.0, 12.0));
             const std::int64_t leave = arrive + static_cast<std::int64_t>(rng.uniform(100.0, 150.0));
             if (arrive > last) {
                 break;
@@ -518,8 +518,8 @@ CrossingsSummary write_crossings(const std::filesystem::path& crossings_path,
     Setting setting;
     setting.config = &config;
     setting.points = &points;
-    setting.first_day = days_from_civil(config.observation_start_year, 1, 1);
-    setting.last_day = days_from_civil(config.observation_end_year, 12, 31);
+    setting.first_day = days_from_civil(CivilDate{config.observation_start_year, 1, 1});
+    setting.last_day = days_from_civil(CivilDate{config.observation_end_year, 12, 31});
     setting.id_offset = Rng::mix(config.seed) % 1000000000ULL;
     double cumulative = 0.0;
     for (const RegionUnit& unit : region.level3) {

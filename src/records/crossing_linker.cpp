@@ -2,7 +2,7 @@
 
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 #include "records/crossing_time.hpp"
 #include "records/partition_store.hpp"
 #include "records/output_file.hpp"

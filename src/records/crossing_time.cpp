@@ -1,6 +1,6 @@
 #include "records/crossing_time.hpp"
 
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 
 namespace migratlas::records {
 

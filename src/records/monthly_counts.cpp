@@ -1,6 +1,6 @@
 #include "records/monthly_counts.hpp"
 
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,6 +1,6 @@
 #include "records/person_classifier.hpp"
 
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 
 #include <algorithm>
 #include <cassert>

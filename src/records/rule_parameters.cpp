@@ -2,7 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/parse.hpp"
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 #include "records/crossing_time.hpp"
 
 #include <array>

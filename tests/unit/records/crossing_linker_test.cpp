@@ -1,6 +1,6 @@
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 #include "records/crossing_linker.hpp"
 #include "records/crossing_time.hpp"
 #include "test_files.hpp"
@@ -11,6 +11,7 @@
 #include <map>
 #include <tuple>
 
+using namespace migratlas;
 using namespace migratlas;
 using namespace migratlas::records;
 

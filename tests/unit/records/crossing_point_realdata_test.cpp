@@ -12,6 +12,7 @@
 #include <map>
 
 using namespace migratlas;
+using namespace migratlas;
 using namespace migratlas::records;
 
 namespace {

@@ -2,7 +2,7 @@
 #include "common/workspace.hpp"
 #include "geo/geos_context.hpp"
 #include "geo/unit_store.hpp"
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 #include "records/crossing_linker.hpp"
 #include "records/crossing_point_units.hpp"
 #include "records/link_workspace.hpp"
@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+using namespace migratlas;
 using namespace migratlas;
 using namespace migratlas::records;
 

@@ -1,8 +1,9 @@
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 #include "records/crossing_time.hpp"
 
 #include <gtest/gtest.h>
 
+using namespace migratlas;
 using namespace migratlas::records;
 
 TEST(CrossingTime, ParsesOffsetsAndTruncatesFractions)

@@ -1,9 +1,10 @@
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 #include "records/crossing_time.hpp"
 #include "records/person_classifier.hpp"
 
 #include <gtest/gtest.h>
 
+using namespace migratlas;
 using namespace migratlas::records;
 
 TEST(LabelTable, EveryRowOfRulesSection62)

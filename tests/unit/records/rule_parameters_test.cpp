@@ -1,10 +1,11 @@
 #include "common/error.hpp"
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 #include "records/rule_parameters.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
 
+using namespace migratlas;
 using namespace migratlas;
 using namespace migratlas::records;
 

@@ -1,8 +1,8 @@
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 
 #include <gtest/gtest.h>
 
-using namespace migratlas::records;
+using namespace migratlas;
 
 namespace {
 std::int32_t day(std::string_view text)

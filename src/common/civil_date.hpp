@@ -1,5 +1,5 @@
 // Calendar arithmetic on integer day numbers (days since 1970-01-01, proleptic Gregorian).
-// Used by the records stage for reference dates, the 16-month window and age at crossing.
+// Shared by the records stage (reference dates, the 16-month window, age at crossing) and the demo generator.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace migratlas::records {
+namespace migratlas {
 
 struct CivilDate {
     int year = 1970;
@@ -39,4 +39,4 @@ struct CivilDate {
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-} // namespace migratlas::records
+} // namespace migratlas

@@ -1,6 +1,6 @@
-#include "records/civil_date.hpp"
+#include "common/civil_date.hpp"
 
-namespace migratlas::records {
+namespace migratlas {
 
 namespace {
 
@@ -106,4 +106,4 @@ std::string format_iso_date(std::int32_t day_number)
     return std::string(text, 10);
 }
 
-} // namespace migratlas::records
+} // namespace migratlas
