@@ -36,6 +36,7 @@ struct LinkArguments {
     unsigned threads = 0;
     double snap_km = 2.0;
     std::string temp_dir;
+    bool strict = false;
     std::string observation_start;
     std::string observation_end;
     std::string reference_utc_offset;
@@ -92,7 +93,7 @@ void run_link(const LinkArguments& args, const CliContext& context)
     }
     const HmacKey key = HmacKey::from_file(args.key_file);
 
-    Diagnostics diagnostics;
+    Diagnostics diagnostics(args.strict);
     std::vector<CrossingPoint> points;
     if (!args.points.empty()) {
         // Read the geography before the long part so that a bad points file fails fast.
@@ -213,6 +214,8 @@ void add_link_command(CLI::App& app, CliContext& context)
     link->add_option("--snap-km", args->snap_km, "Largest distance (km) from a unit boundary at which a crossing "
         "point outside every polygon is still attributed to the nearest unit (border bridges)")->capture_default_str();
     link->add_option("--temp-dir", args->temp_dir, "Folder for spill files (default: the system temp folder)");
+    link->add_flag("--strict", args->strict,
+        "Stop at the first rejected row with its message (exit 1); no output file is written");
     link->add_option("--observation-start", args->observation_start, "Overrides observation_start (YYYY-MM-DD)");
     link->add_option("--observation-end", args->observation_end, "Overrides observation_end (YYYY-MM-DD)");
     link->add_option("--reference-utc-offset", args->reference_utc_offset, "Overrides reference_utc_offset (±hh:mm)");

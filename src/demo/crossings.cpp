@@ -1,6 +1,7 @@
 #include "demo/crossings.hpp"
 
 #include "common/error.hpp"
+#include "common/output_file.hpp"
 #include "demo/calendar.hpp"
 #include "demo/rng.hpp"
 
@@ -480,33 +481,6 @@ BlockOutput generate_block(const Setting& setting, std::uint64_t block)
     return output;
 }
 
-class OutputFile {
-public:
-    explicit OutputFile(const std::filesystem::path& path)
-        : m_path(path), m_file(std::fopen(path.c_str(), "wb"), &std::fclose)
-    {
-        if (!m_file) {
-            throw InputError(path.string() + ": cannot create file");
-        }
-        std::setvbuf(m_file.get(), nullptr, _IOFBF, 1U << 22);
-    }
-    void write(const std::string& text)
-    {
-        if (std::fwrite(text.data(), 1, text.size(), m_file.get()) != text.size()) {
-            throw InputError(m_path.string() + ": write failed (disk full?)");
-        }
-    }
-    void close()
-    {
-        if (std::fclose(m_file.release()) != 0) {
-            throw InputError(m_path.string() + ": write failed on close");
-        }
-    }
-
-private:
-    std::filesystem::path m_path;
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> m_file;
-};
 
 } // namespace
 
@@ -589,8 +563,8 @@ CrossingsSummary write_crossings(const std::filesystem::path& crossings_path,
                 summary.neighbour_offset_rows += part.neighbour_offset_rows;
                 progress.update(static_cast<double>(++done_blocks) / static_cast<double>(blocks));
             }));
-    crossings.close();
-    truth.close();
+    crossings.commit();
+    truth.commit();
     return summary;
 }
 
@@ -605,7 +579,7 @@ void write_linkage_params(const std::filesystem::path& path, const CrossingsConf
         std::abs(offset) % 60);
     OutputFile file(path);
     file.write(text);
-    file.close();
+    file.commit();
 }
 
 } // namespace migratlas::demo

@@ -5,7 +5,7 @@
 #include "common/civil_date.hpp"
 #include "records/crossing_time.hpp"
 #include "records/partition_store.hpp"
-#include "records/output_file.hpp"
+#include "common/output_file.hpp"
 #include "records/record_pipeline.hpp"
 #include "records/scratch_directory.hpp"
 
@@ -280,7 +280,7 @@ void write_line_reason_csv(const std::filesystem::path& path, const std::vector<
         out.write(to_string(record.reason));
         out.write("\n");
     }
-    out.close();
+    out.commit();
 }
 
 } // namespace
@@ -447,7 +447,7 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     }
     progress.finish();
     if (rejects_out) {
-        rejects_out->close();
+        rejects_out->commit();
     }
     counts.non_utf8_values = labels.invalid_rows();
     counts.spills = store.spill_count();
@@ -487,7 +487,7 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
                         run.write(lines);
                         lines.clear();
                     }
-                    run.close();
+                    run.commit();
                 }
                 part = PartitionResult{};
             }
@@ -578,7 +578,7 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
             }
             merge_runs(existing, out);
         }
-        out.close();
+        out.commit();
         progress.finish();
     }
     if (options.duplicates_csv) {

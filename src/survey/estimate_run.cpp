@@ -74,7 +74,8 @@ void publish_estimates(const std::vector<DomainEstimate>& rows, const EstimateSp
         if (ws.has_layer("estimates")) {
             previous = read_table(ws.dataset(), "estimates");
         }
-        ws.write_table(estimates_table(rows, spec.variable, method, previous ? &*previous : nullptr));
+        const std::string statistic = spec.options.mean ? "mean" : "total";
+        ws.write_table(estimates_table(rows, spec.variable, statistic, method, previous ? &*previous : nullptr));
         if (log != nullptr) {
             ws.append_run_log(*log);
         }

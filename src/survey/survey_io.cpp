@@ -1,5 +1,7 @@
 #include "survey/survey_io.hpp"
 
+#include "common/output_file.hpp"
+
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/parse.hpp"
@@ -17,29 +19,6 @@
 
 namespace migratlas::survey {
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& text)
-{
-    std::filesystem::path temp = path;
-    temp += ".tmp-migratlas";
-    {
-        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(temp.c_str(), "wb"), &std::fclose);
-        if (!file) {
-            throw InputError(path.string() + ": cannot open for writing: " + std::strerror(errno));
-        }
-        if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) {
-            const std::string reason = std::strerror(errno);
-            file.reset();
-            std::filesystem::remove(temp);
-            throw InputError(path.string() + ": write failed: " + reason);
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        std::filesystem::remove(temp);
-        throw InputError(path.string() + ": cannot replace the file: " + ec.message());
-    }
-}
 
 void write_weights_csv(const std::filesystem::path& path, const std::vector<std::string>& ids,
     const std::vector<double>& weights, const std::string& id_column)
@@ -134,12 +113,13 @@ void write_estimates_csv(const std::filesystem::path& path, const std::vector<Do
     write_file_atomically(path, text);
 }
 
-Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string& variable, const std::string& method,
-    const Table* previous)
+Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string& variable,
+    const std::string& statistic, const std::string& method, const Table* previous)
 {
     Table table;
     table.name = "estimates";
-    table.columns = {{"unit_code", ColumnType::text}, {"variable", ColumnType::text}, {"method", ColumnType::text},
+    table.columns = {{"unit_code", ColumnType::text}, {"variable", ColumnType::text},
+        {"statistic", ColumnType::text}, {"method", ColumnType::text},
         {"estimate", ColumnType::real}, {"se", ColumnType::real}, {"cv", ColumnType::real},
         {"ci_low", ColumnType::real}, {"ci_high", ColumnType::real}, {"flag", ColumnType::text},
         {"n_sample", ColumnType::integer}};
@@ -152,11 +132,15 @@ Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string
                 }
             }
         }
-        if (map[1] >= 0 && map[2] >= 0) {
+        if (map[1] >= 0 && map[3] >= 0) {
             for (const auto& old : previous->rows) {
                 const auto* old_variable = std::get_if<std::string>(&old[static_cast<std::size_t>(map[1])]);
-                const auto* old_method = std::get_if<std::string>(&old[static_cast<std::size_t>(map[2])]);
-                if (old_variable != nullptr && old_method != nullptr && *old_variable == variable && *old_method == method) {
+                const auto* old_method = std::get_if<std::string>(&old[static_cast<std::size_t>(map[3])]);
+                // A table written before the statistic column existed holds totals.
+                const auto* old_statistic = map[2] >= 0 ? std::get_if<std::string>(&old[static_cast<std::size_t>(map[2])]) : nullptr;
+                const std::string old_stat = old_statistic != nullptr ? *old_statistic : "total";
+                if (old_variable != nullptr && old_method != nullptr && *old_variable == variable &&
+                    *old_method == method && old_stat == statistic) {
                     continue;  // replaced by this run
                 }
                 std::vector<TableValue> kept;
@@ -168,7 +152,7 @@ Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string
         }
     }
     for (const auto& row : rows) {
-        table.rows.push_back({row.unit_code, variable, method, row.estimate, row.se,
+        table.rows.push_back({row.unit_code, variable, statistic, method, row.estimate, row.se,
             std::isnan(row.cv) ? TableValue{} : TableValue{row.cv}, row.ci_low, row.ci_high, row.flag,
             static_cast<std::int64_t>(row.n_sample)});
     }

@@ -26,13 +26,10 @@ std::vector<double> read_weights_for(const std::filesystem::path& path, const Su
 /// percent (empty when the estimate is 0).
 void write_estimates_csv(const std::filesystem::path& path, const std::vector<DomainEstimate>& rows);
 
-/// Rows for the workspace `estimates` table: unit_code, variable, method, estimate, se, cv,
-/// ci_low, ci_high, flag, n_sample. Rows of `previous` with the same variable and method are
-/// replaced, others kept, so several variables can live in one table.
-Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string& variable, const std::string& method,
-    const Table* previous = nullptr);
-
-/// Writes `text` to `path` through a temporary file in the same folder and a rename.
-void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+/// Rows for the workspace `estimates` table: unit_code, variable, statistic (total|mean), method,
+/// estimate, se, cv, ci_low, ci_high, flag, n_sample. Rows of `previous` with the same variable,
+/// statistic and method are replaced, others kept, so several products can live in one table.
+Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string& variable,
+    const std::string& statistic, const std::string& method, const Table* previous = nullptr);
 
 } // namespace migratlas::survey

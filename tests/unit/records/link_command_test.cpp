@@ -139,3 +139,22 @@ TEST(LinkCommand, MissingColumnAndEmptyFileExitOne)
         "' --key-file '" + key + "'");
     EXPECT_EQ(r.exit_code, 1);
 }
+
+TEST(LinkCommand, StrictStopsAtTheFirstRejectAndLeavesNoPartialOutput)
+{
+    migratlas::test::TempDir dir;
+    (void)dir.file("key", "0123456789abcdef");
+    const auto events = dir.path() / "events.csv";
+    const auto rejects = dir.path() / "rejects.csv";
+    const CliResult r = run_cli(dir, reference_args(dir) + " --strict --events-csv '" + events.string() +
+        "' --rejects-csv '" + rejects.string() + "'");
+    EXPECT_EQ(r.exit_code, 1);
+    // The first rejected record of cases.csv is line 812 (after observation_end).
+    EXPECT_NE(r.stderr_text.find("cases.csv:812"), std::string::npos) << r.stderr_text;
+    EXPECT_NE(r.stderr_text.find("--strict"), std::string::npos) << r.stderr_text;
+    EXPECT_FALSE(std::filesystem::exists(events));
+    EXPECT_FALSE(std::filesystem::exists(rejects));
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        EXPECT_EQ(entry.path().filename().string().find(".partial-"), std::string::npos) << entry.path();
+    }
+}

@@ -1,4 +1,5 @@
 // Runs the real `migratlas calibrate` / `estimate`: exit codes, and no weights file on failure.
+#include "common/workspace.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
@@ -104,3 +105,49 @@ TEST(SurveyCli, CalibrateThenEstimateMatchesOneStepEstimates)
 }
 
 } // namespace
+
+TEST(SurveyCli, WorkspaceKeepsTotalsAndMeansAndReportsCodesMissingFromUnits)
+{
+    TempDir dir;
+    // Units R01..R07 only: R08 estimates must be kept but reported as not joining a map unit.
+    std::string geojson = R"({"type":"FeatureCollection","features":[)";
+    for (int i = 1; i <= 7; ++i) {
+        const double x = i;
+        geojson += std::string(i > 1 ? "," : "") + R"({"type":"Feature","properties":{"code":"R0)" +
+            std::to_string(i) + R"(","name":"Region )" + std::to_string(i) +
+            R"("},"geometry":{"type":"Polygon","coordinates":[[[)" + std::to_string(x) + ",0],[" +
+            std::to_string(x + 1) + ",0],[" + std::to_string(x + 1) + ",1],[" + std::to_string(x) + ",1],[" +
+            std::to_string(x) + ",0]]]}}";
+    }
+    geojson += "]}";
+    const auto units = dir.file("units.geojson", geojson);
+    const auto ws = dir.path() / "ws.gpkg";
+    ASSERT_EQ(run("geo import " + units.string() + " --code-field code --name-field name --level 1 --workspace " +
+        ws.string(), dir.path() / "geo.txt"), 0) << migratlas::test::read_file(dir.path() / "geo.txt");
+    const std::string common = "calibrate --survey " + (fixtures / "survey.csv").string() + " --controls " +
+        (fixtures / "controls.csv").string() + " --method linear --weights-out " + (dir.path() / "w.csv").string() +
+        " --estimate born_abroad --by unit_code --strata stratum --psu psu --workspace " + ws.string();
+    ASSERT_EQ(run(common, dir.path() / "total.txt"), 0) << migratlas::test::read_file(dir.path() / "total.txt");
+    ASSERT_EQ(run(common + " --mean", dir.path() / "mean.txt"), 0) << migratlas::test::read_file(dir.path() / "mean.txt");
+    const auto log = migratlas::test::read_file(dir.path() / "total.txt");
+    EXPECT_NE(log.find("'R08' is not a code of the workspace units layer"), std::string::npos) << log;
+
+    auto dataset = migratlas::open_workspace_readonly(ws);
+    const migratlas::Table table = migratlas::read_table(*dataset, "estimates");
+    std::size_t statistic_col = table.columns.size();
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        if (table.columns[i].name == "statistic") {
+            statistic_col = i;
+        }
+    }
+    ASSERT_LT(statistic_col, table.columns.size());
+    std::size_t totals = 0;
+    std::size_t means = 0;
+    for (const auto& row : table.rows) {
+        const auto& statistic = std::get<std::string>(row[statistic_col]);
+        totals += statistic == "total" ? 1 : 0;
+        means += statistic == "mean" ? 1 : 0;
+    }
+    EXPECT_EQ(totals, 9U);  // R01..R08 and ALL
+    EXPECT_EQ(means, 9U);
+}
