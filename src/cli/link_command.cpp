@@ -193,7 +193,7 @@ void add_link_command(CLI::App& app, CliContext& context)
     auto args = std::make_shared<LinkArguments>();
     CLI::App* link = app.add_subcommand("link",
         "Pseudonymise crossing records (HMAC-SHA256), classify each crossing with the 12/16 rule "
-        "(shared/reference/linkage/RULES.md) and write events, rejects, duplicates and monthly counts");
+        "(docs/methods/linkage.md) and write events, rejects, duplicates and monthly counts");
     link->add_option("--crossings", args->crossings, "Crossings CSV (person_id,crossing_time,direction,"
         "crossing_point,nationality,sex,birth_date[,residence_code,...])")->required();
     link->add_option("--params", args->params, "Rule parameters file (key=value: observation_start, "

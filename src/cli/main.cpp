@@ -11,8 +11,9 @@
 int main(int argc, char** argv)
 {
     using namespace migratlas;
-    CLI::App app{"migratlas: turns linked border-crossing records and household surveys into publishable "
-                 "migration geography (MEGA units, flows, atlas pages, vector tiles)."};
+    CLI::App app{"migratlas: MEGA geographies, linked border-crossing records (12/16 rule) and calibrated "
+                 "household-survey estimates, gathered in one GeoPackage workspace. Exit codes: 0 ok, 1 data or "
+                 "processing failure, 2 bad usage."};
     app.name("migratlas");
     app.set_version_flag("--version", std::string("migratlas ") + version_string);
     app.require_subcommand(1);
