@@ -68,8 +68,8 @@ Workspace::Workspace(std::filesystem::path path) : m_path(std::move(path))
     // The workspace keeps unsuppressed counts (pseudonymised keys only): say so inside the file.
     m_dataset->SetMetadataItem("MIGRATLAS_VERSION", version_string);
     m_dataset->SetMetadataItem("MIGRATLAS_CONFIDENTIALITY",
-        "internal workspace: holds unsuppressed counts and pseudonymised keys; publish only through "
-        "migratlas exports, which apply disclosure control");
+        "internal workspace: holds unsuppressed counts and pseudonymised keys, never raw identifiers; "
+        "not for publication as is (small cells are not suppressed here)");
 }
 
 Workspace::~Workspace()
