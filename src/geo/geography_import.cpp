@@ -23,11 +23,12 @@ struct Analysis {
     std::vector<Unit> incoming;  ///< units built from the source
 };
 
-Analysis analyse(const GeosContext& geos, const std::string& source, const GeographyOptions& options,
+Analysis analyse(const GeosContext& geos, const std::string& source_spec, const GeographyOptions& options,
     std::vector<Unit> existing, bool parents_known, Progress& progress)
 {
     Diagnostics diagnostics(options.strict);
-    SourceData data = read_source(source, options.mapping, geos, diagnostics, progress);
+    SourceData data = read_source(source_spec, options.mapping, geos, diagnostics, progress);
+    const std::string source = source_label(source_spec);
     BuildResult built = build_units(geos, data, options.name_conflict, diagnostics);
     const SourcePos pos{source, 0, 0};
 

@@ -11,6 +11,7 @@
 #include <ogrsf_frmts.h>
 
 #include <filesystem>
+#include <regex>
 #include <memory>
 #include <string_view>
 
@@ -33,15 +34,16 @@ bool is_postgis(const std::string& source)
     return source.rfind("PG:", 0) == 0 || source.rfind("pg:", 0) == 0;
 }
 
-GDALDatasetUniquePtr open_source(const std::string& source)
+GDALDatasetUniquePtr open_source(const std::string& source_spec)
 {
     gdal_register_all();
+    const std::string source = source_label(source_spec);
     if (!is_postgis(source) && !std::filesystem::exists(source)) {
         throw InputError(source + ": file does not exist");
     }
     GdalErrorCollector errors;
     GDALDatasetUniquePtr dataset(
-        GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+        GDALDataset::Open(source_spec.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (!dataset) {
         throw InputError(source + ": not a vector source GDAL can read (GeoPackage, Shapefile, GeoJSON, TopoJSON, PG:)" +
             (errors.text().empty() ? std::string() : ": " + errors.text()));
@@ -188,11 +190,22 @@ struct OgrCtDeleter {
 
 } // namespace
 
-SourceData read_source(const std::string& source, const FieldMapping& mapping, const GeosContext& geos,
+std::string source_label(const std::string& source)
+{
+    if (!is_postgis(source)) {
+        return source;
+    }
+    // A connection string may carry a password: it must not reach messages, reports or the workspace.
+    static const std::regex password(R"((password\s*=\s*)('[^']*'|\S+))", std::regex::icase);
+    return std::regex_replace(source, password, "$1***");
+}
+
+SourceData read_source(const std::string& source_spec, const FieldMapping& mapping, const GeosContext& geos,
     Diagnostics& diagnostics, Progress& progress)
 {
     mapping.validate();
-    GDALDatasetUniquePtr dataset = open_source(source);
+    GDALDatasetUniquePtr dataset = open_source(source_spec);
+    const std::string source = source_label(source_spec);
     OGRLayer& layer = select_layer(*dataset, source, mapping.layer);
     SourceData data;
     data.path = source;

@@ -32,6 +32,10 @@ struct SourceData {
     std::vector<SourceFeature> features;  ///< accepted features; the others are rejects in Diagnostics
 };
 
+/// The source as shown in messages, reports and the workspace: a PostgreSQL connection string
+/// with its password replaced by ***, any other source unchanged.
+[[nodiscard]] std::string source_label(const std::string& source);
+
 /// Reads `source` with `mapping`. Structural problems (unreadable source, unknown layer or field,
 /// no usable CRS) throw InputError/UsageError; feature problems become rejects ("missing_code",
 /// "missing_geometry", "not_polygon", "bad_level", "bad_coordinates") or warnings

@@ -1,3 +1,4 @@
+#include "geo/source_reader.hpp"
 #include "geo/geography_import.hpp"
 
 #include "common/error.hpp"
@@ -396,4 +397,13 @@ TEST(GeographyCheck, WhereFilterSelectsFeaturesAndABadFilterIsAUsageError)
     const CheckReport empty = check("tiny_regions.geojson", options);
     EXPECT_FALSE(empty.usable());
     EXPECT_TRUE(mentions(empty.errors, "no feature of layer 'tiny_regions' became a unit"));
+}
+
+TEST(SourceLabel, PostgisPasswordNeverReachesMessagesOrTheWorkspace)
+{
+    using migratlas::geo::source_label;
+    EXPECT_EQ(source_label("PG:host=db user=ine dbname=mega password=s3cr3t"),
+        "PG:host=db user=ine dbname=mega password=***");
+    EXPECT_EQ(source_label("PG:dbname=mega password = 'two words' host=db"), "PG:dbname=mega password = *** host=db");
+    EXPECT_EQ(source_label("boundaries/peru.geojson"), "boundaries/peru.geojson");
 }
