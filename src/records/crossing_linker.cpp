@@ -327,7 +327,15 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     // Partitions small enough that two of them (one per core) fit well inside the budget once spilled.
     const std::uint64_t estimated_bytes = reader.file_size() * 3 / 2 + 1;
     const std::uint64_t per_partition = std::max<std::uint64_t>(options.memory_budget / 6, 1);
-    counts.partitions = std::clamp<std::size_t>(std::bit_ceil(estimated_bytes / per_partition + 1), 64, 512);
+    constexpr std::size_t max_partitions = 512;  // one spill file each: stays under the usual 1024 open files
+    counts.partitions = std::clamp<std::size_t>(std::bit_ceil(estimated_bytes / per_partition + 1), 64, max_partitions);
+    if (estimated_bytes / max_partitions > per_partition) {
+        diagnostics.warn("memory_budget", SourcePos{reader.path().filename().string(), 0, 0},
+            "the input is about " + std::to_string(estimated_bytes / (1U << 20)) + " MB in memory, more than " +
+            std::to_string(max_partitions) + " partitions of a sixth of --memory-budget can hold; peak memory "
+            "will exceed the budget (raise --memory-budget to at least " +
+            std::to_string(estimated_bytes * 6 / max_partitions / (1U << 20) + 1) + "M)");
+    }
 
     ScratchDirectory scratch(options.temp_directory);
     PartitionStore store(counts.partitions, options.memory_budget, scratch.path(), key);
