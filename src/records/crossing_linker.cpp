@@ -303,32 +303,35 @@ std::uint64_t LinkCounts::duplicates_total() const
     return total;
 }
 
-LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagnostics& diagnostics, Progress& progress)
+namespace {
+
+/// Positions of the crossings file's columns (RULES.md §1); a missing required column throws.
+struct CrossingColumns {
+    explicit CrossingColumns(const CsvReader& reader)
+        : person(reader.require_column("person_id")), time(reader.require_column("crossing_time")),
+          direction(reader.require_column("direction")), point(reader.require_column("crossing_point")),
+          nationality(reader.require_column("nationality")), sex(reader.require_column("sex")),
+          birth(reader.require_column("birth_date")), residence(reader.column("residence_code")),
+          field_count(reader.header().size())
+    {
+    }
+    std::size_t person;
+    std::size_t time;
+    std::size_t direction;
+    std::size_t point;
+    std::size_t nationality;
+    std::size_t sex;
+    std::size_t birth;
+    std::optional<std::size_t> residence;
+    std::size_t field_count;
+};
+
+/// Partitions small enough that two of them (one per core) fit well inside the budget once spilled.
+std::size_t partition_count_for(const CsvReader& reader, std::uint64_t memory_budget, Diagnostics& diagnostics)
 {
-    LinkResult result;
-    LinkCounts& counts = result.counts;
-    const RuleParameters& rule = options.rule;
-    counts.threads = options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
-    // Also bounds the TBB work started outside the arena below (parallel spilling during ingest).
-    const tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, counts.threads);
-
-    CsvReader reader(options.crossings);
-    const std::size_t person_col = reader.require_column("person_id");
-    const std::size_t time_col = reader.require_column("crossing_time");
-    const std::size_t direction_col = reader.require_column("direction");
-    const std::size_t point_col = reader.require_column("crossing_point");
-    const std::size_t nationality_col = reader.require_column("nationality");
-    const std::size_t sex_col = reader.require_column("sex");
-    const std::size_t birth_col = reader.require_column("birth_date");
-    const std::optional<std::size_t> residence_col = reader.column("residence_code");
-    result.has_residence = residence_col.has_value();
-    const std::size_t field_count = reader.header().size();
-
-    // Partitions small enough that two of them (one per core) fit well inside the budget once spilled.
     const std::uint64_t estimated_bytes = reader.file_size() * 3 / 2 + 1;
-    const std::uint64_t per_partition = std::max<std::uint64_t>(options.memory_budget / 6, 1);
+    const std::uint64_t per_partition = std::max<std::uint64_t>(memory_budget / 6, 1);
     constexpr std::size_t max_partitions = 512;  // one spill file each: stays under the usual 1024 open files
-    counts.partitions = std::clamp<std::size_t>(std::bit_ceil(estimated_bytes / per_partition + 1), 64, max_partitions);
     if (estimated_bytes / max_partitions > per_partition) {
         diagnostics.warn("memory_budget", SourcePos{reader.path().filename().string(), 0, 0},
             "the input is about " + std::to_string(estimated_bytes / (1U << 20)) + " MB in memory, more than " +
@@ -336,15 +339,24 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
             "will exceed the budget (raise --memory-budget to at least " +
             std::to_string(estimated_bytes * 6 / max_partitions / (1U << 20) + 1) + "M)");
     }
+    return std::clamp<std::size_t>(std::bit_ceil(estimated_bytes / per_partition + 1), 64, max_partitions);
+}
 
-    ScratchDirectory scratch(options.temp_directory);
-    PartitionStore store(counts.partitions, options.memory_budget, scratch.path(), key);
+/// Distinct birth_date texts and their day numbers (unknown_date when unreadable).
+struct BirthDates {
+    StringPool texts;
+    std::vector<std::int32_t> days;
+};
+
+/// Phase 1: reads every row once. A bad row becomes a reject (diagnostics and rejects.csv); an
+/// accepted row goes, pseudonymised, into its person's partition of `store`.
+void ingest_rows(CsvReader& reader, const LinkOptions& options, const HmacKey& key, PartitionStore& store,
+    LabelInterner& labels, BirthDates& births, LinkCounts& counts, Diagnostics& diagnostics, Progress& progress)
+{
+    const RuleParameters& rule = options.rule;
+    const CrossingColumns columns(reader);
     PersonKeyHasher reject_hasher(key);
-    StringPool birth_texts;
-    std::vector<std::int32_t> birth_days;
-    LabelInterner labels(result.labels, diagnostics);
     const std::uint32_t no_residence = labels.intern("", [] { return SourcePos{}; }, "residence_code");
-
     std::optional<OutputFile> rejects_out;
     if (options.rejects_csv) {
         rejects_out.emplace(*options.rejects_csv);
@@ -366,10 +378,9 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
         }
     };
 
-    const auto ingest_start = Clock::now();
     progress.start("reading crossings");
     CsvRecord record;
-    RecordPipeline records(reader, counts.threads > 1, time_col, person_col);
+    RecordPipeline records(reader, counts.threads > 1, columns.time, columns.person);
     PreparedFields prepared;
     std::uint64_t accepted = 0;
     std::uint64_t text_bytes = 0;
@@ -383,40 +394,40 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
             reject(record, {}, "malformed_record", "malformed CSV record: " + record.malformed, SIZE_MAX);
             continue;
         }
-        if (record.fields.size() != field_count) {
+        if (record.fields.size() != columns.field_count) {
             reject(record, {}, "malformed_record", "record has " + std::to_string(record.fields.size()) +
-                " fields, the header has " + std::to_string(field_count), SIZE_MAX);
+                " fields, the header has " + std::to_string(columns.field_count), SIZE_MAX);
             continue;
         }
-        const std::string_view person = record.fields[person_col];
+        const std::string_view person = record.fields[columns.person];
         if (person.empty()) {
-            reject(record, person, "empty_person_id", "person_id is empty", person_col);
+            reject(record, person, "empty_person_id", "person_id is empty", columns.person);
             continue;
         }
-        const std::string_view direction_text = record.fields[direction_col];
+        const std::string_view direction_text = record.fields[columns.direction];
         Direction direction = Direction::in;
         if (direction_text == "OUT") {
             direction = Direction::out;
         } else if (direction_text != "IN") {
-            reject(record, person, "bad_direction", "direction is not exactly IN or OUT", direction_col);
+            reject(record, person, "bad_direction", "direction is not exactly IN or OUT", columns.direction);
             continue;
         }
-        const std::string_view time_text = record.fields[time_col];
+        const std::string_view time_text = record.fields[columns.time];
         const auto& instant = prepared.instant;  // parse_crossing_time, done on the reading thread
         if (!instant) {
             reject(record, person, "bad_timestamp",
-                "crossing_time is not YYYY-MM-DDThh:mm:ss[.fraction] with Z or a ±hh:mm offset", time_col);
+                "crossing_time is not YYYY-MM-DDThh:mm:ss[.fraction] with Z or a ±hh:mm offset", columns.time);
             continue;
         }
         const std::int32_t date = reference_date(*instant, rule.reference_offset_seconds);
         if (date < rule.observation_start) {
             reject(record, person, "before_observation_start", "reference date " + format_iso_date(date) +
-                " is before observation_start", time_col);
+                " is before observation_start", columns.time);
             continue;
         }
         if (date > rule.observation_end) {
             reject(record, person, "after_observation_end", "reference date " + format_iso_date(date) +
-                " is after observation_end", time_col);
+                " is after observation_end", columns.time);
             continue;
         }
         StoredRow row;
@@ -425,17 +436,17 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
         row.line = record.record_no;
         row.date = date;
         row.direction = direction;
-        row.crossing_point = labels.intern(record.fields[point_col], [&] { return reader.pos(record, point_col); }, "crossing_point");
-        row.nationality = labels.intern(record.fields[nationality_col], [&] { return reader.pos(record, nationality_col); }, "nationality");
-        row.sex = labels.intern(record.fields[sex_col], [&] { return reader.pos(record, sex_col); }, "sex");
-        row.residence = residence_col
-            ? labels.intern(record.fields[*residence_col], [&] { return reader.pos(record, *residence_col); }, "residence_code")
+        row.crossing_point = labels.intern(record.fields[columns.point], [&] { return reader.pos(record, columns.point); }, "crossing_point");
+        row.nationality = labels.intern(record.fields[columns.nationality], [&] { return reader.pos(record, columns.nationality); }, "nationality");
+        row.sex = labels.intern(record.fields[columns.sex], [&] { return reader.pos(record, columns.sex); }, "sex");
+        row.residence = columns.residence
+            ? labels.intern(record.fields[*columns.residence], [&] { return reader.pos(record, *columns.residence); }, "residence_code")
             : no_residence;
-        const std::string_view birth_text = record.fields[birth_col];
-        row.birth_date = birth_texts.intern(birth_text);
-        if (row.birth_date == birth_days.size()) {
+        const std::string_view birth_text = record.fields[columns.birth];
+        row.birth_date = births.texts.intern(birth_text);
+        if (row.birth_date == births.days.size()) {
             // An unreadable birth_date is unknown, never a reason to reject (RULES.md §2).
-            birth_days.push_back(parse_iso_date(birth_text).value_or(unknown_date));
+            births.days.push_back(parse_iso_date(birth_text).value_or(unknown_date));
         }
         store.add(row, person, time_text);
         ++accepted;
@@ -460,23 +471,35 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     counts.non_utf8_values = labels.invalid_rows();
     counts.spills = store.spill_count();
     counts.spilled_bytes = store.spilled_bytes();
-    counts.ingest_seconds = seconds_since(ingest_start);
+}
 
-    // Classification: partitions in parallel, each person entirely inside one partition.
-    const auto classify_start = Clock::now();
+/// What classification leaves for the writers: per-partition events (in memory) or run files (spilled).
+struct Classified {
+    std::vector<PartitionResult> partitions;
+    std::vector<std::filesystem::path> runs;
+    std::vector<DuplicateRecord> duplicates;  ///< sorted by input line
+};
+
+/// Phase 2: classifies the partitions in parallel, each person entirely inside one partition, and
+/// merges the workers' tabulations and counts into `result`.
+Classified classify_partitions(PartitionStore& store, const LinkOptions& options, const HmacKey& key,
+    const SharedTables& tables, const std::filesystem::path& scratch_path, tbb::task_arena& arena, LinkResult& result,
+    Progress& progress)
+{
+    const RuleParameters& rule = options.rule;
+    LinkCounts& counts = result.counts;
     progress.start("classifying persons");
-    const SharedTables tables{result.labels, birth_texts, birth_days, options.tabulate};
     tbb::enumerable_thread_specific<Worker> workers([&rule, &key] { return Worker(rule, key); });
     const bool in_memory = !store.spilled();
-    std::vector<PartitionResult> partitions(store.partition_count());
-    std::vector<std::filesystem::path> runs(store.partition_count());
-    tbb::task_arena arena(static_cast<int>(counts.threads));
+    Classified classified;
+    classified.partitions.resize(store.partition_count());
+    classified.runs.resize(store.partition_count());
     std::mutex progress_mutex;
     std::size_t partitions_done = 0;
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, store.partition_count(), [&](std::size_t index) {
             Worker& worker = workers.local();
-            PartitionResult& part = partitions[index];
+            PartitionResult& part = classified.partitions[index];
             part.partition = store.take(index);
             classify_partition(part, static_cast<std::uint32_t>(index), worker, tables);
             if (!in_memory) {
@@ -484,8 +507,8 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
                 if (options.events_csv) {
                     std::sort(part.persons.begin(), part.persons.end(),
                         [](const PersonEvents& a, const PersonEvents& b) { return a.key < b.key; });
-                    runs[index] = scratch.path() / ("run-" + std::to_string(index) + ".csv");
-                    OutputFile run(runs[index]);
+                    classified.runs[index] = scratch_path / ("run-" + std::to_string(index) + ".csv");
+                    OutputFile run(classified.runs[index]);
                     std::string lines;
                     for (const PersonEvents& person : part.persons) {
                         for (std::uint32_t e = 0; e < person.event_count; ++e) {
@@ -506,7 +529,7 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     });
     progress.finish();
 
-    std::vector<DuplicateRecord> duplicates;
+    std::vector<DuplicateRecord>& duplicates = classified.duplicates;
     for (Worker& worker : workers) {
         result.monthly.merge(worker.monthly);
         duplicates.insert(duplicates.end(), worker.duplicates.begin(), worker.duplicates.end());
@@ -521,76 +544,116 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     for (const auto& duplicate : duplicates) {
         ++counts.duplicates[std::string(to_string(duplicate.reason))];
     }
+    return classified;
+}
+
+/// Phase 3: the events CSV sorted by person_key then instant: in memory, a parallel sort and
+/// formatting overlapped with writing; spilled, a merge of the sorted run files.
+void write_events_csv(const std::filesystem::path& path, Classified& classified, bool in_memory,
+    const LinkResult& result, tbb::task_arena& arena, Progress& progress)
+{
+    const LinkCounts& counts = result.counts;
+    std::vector<PartitionResult>& partitions = classified.partitions;
+    progress.start("writing events");
+    OutputFile out(path);
+    out.write("person_key,event_time,event_type,days_in_window,crossing_point\n");
+    if (in_memory) {
+        std::vector<PersonEvents> persons;
+        persons.reserve(counts.persons);
+        for (const auto& part : partitions) {
+            persons.insert(persons.end(), part.persons.begin(), part.persons.end());
+        }
+        arena.execute([&] {
+            tbb::parallel_sort(persons.begin(), persons.end(),
+                [](const PersonEvents& a, const PersonEvents& b) { return a.key < b.key; });
+        });
+        // Format chunks of persons in parallel, a wave at a time, and write them in order on a
+        // second thread while the next wave is formatted (the disk is as slow as the formatting).
+        constexpr std::size_t persons_per_chunk = 4096;
+        const std::size_t chunks_per_wave = 8 * counts.threads;
+        std::array<std::vector<std::string>, 2> waves{std::vector<std::string>(chunks_per_wave),
+            std::vector<std::string>(chunks_per_wave)};
+        std::future<void> writing;
+        std::size_t current = 0;
+        for (std::size_t wave = 0; wave < persons.size(); wave += persons_per_chunk * chunks_per_wave) {
+            std::vector<std::string>& chunks = waves[current];
+            arena.execute([&] {
+                tbb::parallel_for(std::size_t{0}, chunks_per_wave, [&](std::size_t c) {
+                    std::string& lines = chunks[c];
+                    lines.clear();
+                    const std::size_t first = wave + c * persons_per_chunk;
+                    const std::size_t last = std::min(persons.size(), first + persons_per_chunk);
+                    for (std::size_t p = first; p < last; ++p) {
+                        const PersonEvents& person = persons[p];
+                        const PartitionResult& part = partitions[person.partition];
+                        for (std::uint32_t e = 0; e < person.event_count; ++e) {
+                            append_event_line(lines, person, part.events[person.first_event + e], part.partition,
+                                result.labels);
+                        }
+                    }
+                });
+            });
+            if (writing.valid()) {
+                writing.get();  // rethrows a write error
+            }
+            writing = std::async(std::launch::async, [&out, &chunks] {
+                for (const std::string& lines : chunks) {
+                    out.write(lines);
+                }
+            });
+            current = 1 - current;
+        }
+        if (writing.valid()) {
+            writing.get();
+        }
+    } else {
+        std::vector<std::filesystem::path> existing;
+        for (const auto& run : classified.runs) {
+            if (!run.empty()) {
+                existing.push_back(run);
+            }
+        }
+        merge_runs(existing, out);
+    }
+    out.commit();
+    progress.finish();
+}
+
+} // namespace
+
+LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagnostics& diagnostics, Progress& progress)
+{
+    LinkResult result;
+    LinkCounts& counts = result.counts;
+    counts.threads = options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    // Also bounds the TBB work started outside the arena below (parallel spilling during ingest).
+    const tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, counts.threads);
+    tbb::task_arena arena(static_cast<int>(counts.threads));
+
+    CsvReader reader(options.crossings);
+    result.has_residence = reader.column("residence_code").has_value();
+    counts.partitions = partition_count_for(reader, options.memory_budget, diagnostics);
+    ScratchDirectory scratch(options.temp_directory);
+    PartitionStore store(counts.partitions, options.memory_budget, scratch.path(), key);
+    LabelInterner labels(result.labels, diagnostics);
+    BirthDates births;
+
+    const auto ingest_start = Clock::now();
+    ingest_rows(reader, options, key, store, labels, births, counts, diagnostics, progress);
+    counts.ingest_seconds = seconds_since(ingest_start);
+
+    const auto classify_start = Clock::now();
+    const bool in_memory = !store.spilled();
+    const SharedTables tables{result.labels, births.texts, births.days, options.tabulate};
+    Classified classified = classify_partitions(store, options, key, tables, scratch.path(), arena, result, progress);
     counts.classify_seconds = seconds_since(classify_start);
 
     const auto output_start = Clock::now();
     if (options.events_csv) {
-        progress.start("writing events");
-        OutputFile out(*options.events_csv);
-        out.write("person_key,event_time,event_type,days_in_window,crossing_point\n");
-        if (in_memory) {
-            std::vector<PersonEvents> persons;
-            persons.reserve(counts.persons);
-            for (const auto& part : partitions) {
-                persons.insert(persons.end(), part.persons.begin(), part.persons.end());
-            }
-            arena.execute([&] {
-                tbb::parallel_sort(persons.begin(), persons.end(),
-                    [](const PersonEvents& a, const PersonEvents& b) { return a.key < b.key; });
-            });
-            // Format chunks of persons in parallel, a wave at a time, and write them in order on a
-            // second thread while the next wave is formatted (the disk is as slow as the formatting).
-            constexpr std::size_t persons_per_chunk = 4096;
-            const std::size_t chunks_per_wave = 8 * counts.threads;
-            std::array<std::vector<std::string>, 2> waves{std::vector<std::string>(chunks_per_wave),
-                std::vector<std::string>(chunks_per_wave)};
-            std::future<void> writing;
-            std::size_t current = 0;
-            for (std::size_t wave = 0; wave < persons.size(); wave += persons_per_chunk * chunks_per_wave) {
-                std::vector<std::string>& chunks = waves[current];
-                arena.execute([&] {
-                    tbb::parallel_for(std::size_t{0}, chunks_per_wave, [&](std::size_t c) {
-                        std::string& lines = chunks[c];
-                        lines.clear();
-                        const std::size_t first = wave + c * persons_per_chunk;
-                        const std::size_t last = std::min(persons.size(), first + persons_per_chunk);
-                        for (std::size_t p = first; p < last; ++p) {
-                            const PersonEvents& person = persons[p];
-                            const PartitionResult& part = partitions[person.partition];
-                            for (std::uint32_t e = 0; e < person.event_count; ++e) {
-                                append_event_line(lines, person, part.events[person.first_event + e], part.partition,
-                                    result.labels);
-                            }
-                        }
-                    });
-                });
-                if (writing.valid()) {
-                    writing.get();  // rethrows a write error
-                }
-                writing = std::async(std::launch::async, [&out, &chunks] {
-                    for (const std::string& lines : chunks) {
-                        out.write(lines);
-                    }
-                });
-                current = 1 - current;
-            }
-            if (writing.valid()) {
-                writing.get();
-            }
-        } else {
-            std::vector<std::filesystem::path> existing;
-            for (const auto& run : runs) {
-                if (!run.empty()) {
-                    existing.push_back(run);
-                }
-            }
-            merge_runs(existing, out);
-        }
-        out.commit();
-        progress.finish();
+        write_events_csv(*options.events_csv, classified, in_memory, result, arena, progress);
     }
     if (options.duplicates_csv) {
-        write_line_reason_csv(*options.duplicates_csv, duplicates);
+        write_line_reason_csv(*options.duplicates_csv, classified.duplicates);
     }
     counts.output_seconds = seconds_since(output_start);
 
