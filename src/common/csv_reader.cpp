@@ -22,10 +22,11 @@ CsvReader::CsvReader(const std::filesystem::path& path, std::size_t max_record_b
         throw InputError(path.string() + ": is a directory, expected a CSV file");
     }
     m_file_size = std::filesystem::file_size(path, ec);
-    m_buffer.resize(chunk_bytes + max_record_bytes + 1);
+    m_buffer_size = chunk_bytes + max_record_bytes + 1;
+    m_buffer = std::make_unique_for_overwrite<char[]>(m_buffer_size);
     fill();
     // A UTF-8 byte order mark is legal at the start and must not become part of the first name.
-    if (m_end - m_begin >= 3 && std::memcmp(m_buffer.data() + m_begin, "\xEF\xBB\xBF", 3) == 0) {
+    if (m_end - m_begin >= 3 && std::memcmp(m_buffer.get() + m_begin, "\xEF\xBB\xBF", 3) == 0) {
         m_begin += 3;
         m_consumed += 3;
     }
@@ -84,15 +85,15 @@ bool CsvReader::fill()
     }
     // Move the unparsed tail to the front, then read as much as fits.
     if (m_begin > 0) {
-        std::memmove(m_buffer.data(), m_buffer.data() + m_begin, m_end - m_begin);
+        std::memmove(m_buffer.get(), m_buffer.get() + m_begin, m_end - m_begin);
         m_end -= m_begin;
         m_begin = 0;
     }
-    const std::size_t room = m_buffer.size() - 1 - m_end;
+    const std::size_t room = m_buffer_size - 1 - m_end;
     if (room == 0) {
         return false;
     }
-    const std::size_t got = std::fread(m_buffer.data() + m_end, 1, room, m_file.get());
+    const std::size_t got = std::fread(m_buffer.get() + m_end, 1, room, m_file.get());
     if (got < room) {
         if (std::ferror(m_file.get())) {
             throw InputError(m_path.string() + ": read error: " + std::strerror(errno));
@@ -131,7 +132,7 @@ bool CsvReader::next(CsvRecord& record)
 void CsvReader::skip_rest_of_line()
 {
     for (;;) {
-        const char* start = m_buffer.data() + m_begin;
+        const char* start = m_buffer.get() + m_begin;
         const void* nl = std::memchr(start, '\n', m_end - m_begin);
         if (nl != nullptr) {
             const std::size_t advance = static_cast<std::size_t>(static_cast<const char*>(nl) - start) + 1;
@@ -156,7 +157,7 @@ CsvReader::Outcome CsvReader::parse_record(CsvRecord& record)
         }
         return Outcome::need_more;
     }
-    char* const data = m_buffer.data();
+    char* const data = m_buffer.get();
     std::size_t i = m_begin;
     const std::size_t end = m_end;
     record.fields.clear();

@@ -58,7 +58,10 @@ private:
     std::filesystem::path m_path;
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> m_file;
     std::size_t m_max_record_bytes;
-    std::vector<char> m_buffer;
+    /// Not a std::vector: zero-filling 5 MB costs more than reading a small file (controls, tests),
+    /// and fread writes every byte that is later read.
+    std::unique_ptr<char[]> m_buffer;
+    std::size_t m_buffer_size = 0;
     std::size_t m_begin = 0;  ///< start of unparsed data in m_buffer
     std::size_t m_end = 0;    ///< end of valid data in m_buffer
     bool m_eof = false;

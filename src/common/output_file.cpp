@@ -67,6 +67,14 @@ void OutputFile::flush()
     m_buffer.clear();
 }
 
+void OutputFile::write_direct(std::string_view text)
+{
+    flush();
+    if (std::fwrite(text.data(), 1, text.size(), m_file.get()) != text.size()) {
+        throw Error(m_path.string() + ": write failed (disk full?): " + std::strerror(errno));
+    }
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view text)
 {
     OutputFile file(path);

@@ -22,6 +22,10 @@ public:
 
     void write(std::string_view text)
     {
+        if (text.size() >= buffer_bytes) {
+            write_direct(text);
+            return;
+        }
         m_buffer.append(text);
         if (m_buffer.size() >= buffer_bytes) {
             flush();
@@ -37,6 +41,8 @@ public:
 private:
     static constexpr std::size_t buffer_bytes = 1U << 20;
     void flush();
+    /// Big texts (a whole file from write_file_atomically) go to the file without a copy into m_buffer.
+    void write_direct(std::string_view text);
     std::filesystem::path m_path;
     std::filesystem::path m_temp_path;
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> m_file;

@@ -2,7 +2,7 @@
 // every person's rows sit in one partition; spills to temporary files beyond the memory budget.
 #pragma once
 
-#include "records/huge_page_allocator.hpp"
+#include "common/huge_page_allocator.hpp"
 #include "records/person_classifier.hpp"
 #include "records/person_key_hasher.hpp"
 

@@ -130,22 +130,23 @@ CalibrationModel CalibrationModel::build(const Controls& controls, const SurveyD
         model.m_category_offset.push_back(model.m_category_offset.back() + margin.categories.size());
     }
 
-    // 1. One category per person and margin.
-    std::vector<std::vector<std::int32_t>> person_category(margin_count, std::vector<std::int32_t>(persons));
+    // 1. One category per person and margin. The categories are looked up again in step 3 rather
+    //    than stored: a lookup is cheaper than faulting in and zeroing 4 bytes per person and margin.
+    std::vector<std::vector<const CategoricalColumn*>> margin_columns(margin_count);
+    std::vector<CategoryLookup> lookups;
+    lookups.reserve(margin_count);
     for (std::size_t m = 0; m < margin_count; ++m) {
         const ControlMargin& margin = controls.margins[m];
-        std::vector<const CategoricalColumn*> columns;
+        std::vector<const CategoricalColumn*>& columns = margin_columns[m];
         for (const auto& variable : margin.variables) {
             columns.push_back(&data.categorical_column(variable));
         }
-        const CategoryLookup lookup(margin, columns);
+        const CategoryLookup& lookup = lookups.emplace_back(margin, columns);
         std::vector<std::uint64_t> counts(margin.categories.size(), 0);
         std::map<std::uint64_t, std::pair<std::size_t, std::uint64_t>> unmatched;  // key -> (first person, count)
-        auto& categories = person_category[m];
         for (std::size_t k = 0; k < persons; ++k) {
             const auto key = lookup.key(columns, k);
             const auto category = lookup.find(key);
-            categories[k] = category;
             if (category < 0) {
                 auto [it, inserted] = unmatched.emplace(key, std::make_pair(k, 0));
                 ++it->second.second;
@@ -204,19 +205,32 @@ CalibrationModel CalibrationModel::build(const Controls& controls, const SurveyD
         key_space *= n;
     }
     model.m_person_cell.resize(persons);
+    // Cells are numbered in order of first appearance; the usual key space (a few thousand
+    // combinations) is indexed directly instead of hashed per person.
+    constexpr std::uint32_t no_cell = UINT32_MAX;
+    const bool key_dense = key_fits && key_space <= (1U << 20);
+    std::vector<std::uint32_t> cell_by_dense_key(key_dense ? key_space : 0, no_cell);
     std::unordered_map<std::uint64_t, std::uint32_t> cell_by_key;
     std::map<std::vector<std::uint32_t>, std::uint32_t> cell_by_tuple;  // only when keys would overflow
     std::vector<std::uint32_t> tuple(margin_count);
     for (std::size_t k = 0; k < persons; ++k) {
         std::uint64_t key = 0;
         for (std::size_t m = 0; m < margin_count; ++m) {
-            tuple[m] = static_cast<std::uint32_t>(person_category[m][k]);
+            // Every person matched a category in step 1, which threw otherwise.
+            tuple[m] = static_cast<std::uint32_t>(lookups[m].find(lookups[m].key(margin_columns[m], k)));
             key = key * controls.margins[m].categories.size() + tuple[m];
         }
         const auto next_cell = static_cast<std::uint32_t>(model.m_cell_weight.size());
         std::uint32_t cell = 0;
         bool inserted = false;
-        if (key_fits) {
+        if (key_dense) {
+            std::uint32_t& slot = cell_by_dense_key[key];
+            inserted = slot == no_cell;
+            if (inserted) {
+                slot = next_cell;
+            }
+            cell = slot;
+        } else if (key_fits) {
             auto [it, added] = cell_by_key.emplace(key, next_cell);
             cell = it->second;
             inserted = added;

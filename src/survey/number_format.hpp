@@ -4,19 +4,29 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <string>
 
 namespace migratlas::survey {
 
+/// Longest text format_g17_to() writes ("-2.2250738585072014e-308" is 24 characters).
+inline constexpr std::size_t g17_max_chars = 40;
+
+/// Writes format_g17(value) at `out`, which has room for g17_max_chars; returns the end. For
+/// writers of millions of numbers, which must not allocate a string per value.
+inline char* format_g17_to(char* out, double value)
+{
+    if (std::isnan(value)) {
+        return out;
+    }
+    return std::to_chars(out, out + g17_max_chars, value, std::chars_format::general, 17).ptr;
+}
+
 /// Same text as printf("%.17g"); empty for NaN (a missing value in our CSV outputs).
 inline std::string format_g17(double value)
 {
-    if (std::isnan(value)) {
-        return {};
-    }
-    char text[40];
-    const auto result = std::to_chars(text, text + sizeof text, value, std::chars_format::general, 17);
-    return std::string(text, result.ptr);
+    char text[g17_max_chars];
+    return std::string(text, format_g17_to(text, value));
 }
 
 /// Up to `digits` significant digits, for messages ("1154317", "0.0032").

@@ -7,43 +7,72 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
-#include <unordered_map>
 
 namespace migratlas::survey {
 
 namespace {
 
-struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-
 /// Encodes one categorical column while reading. The last code is cached because survey files
-/// are sorted by household, so consecutive rows mostly repeat a value.
+/// are sorted by household, so consecutive rows mostly repeat a value. Otherwise an open-addressing
+/// table of codes (levels are few and short) replaces a node-based map, whose string hashing and
+/// pointer chasing cost more than the rest of the row.
 class LevelEncoder {
 public:
-    explicit LevelEncoder(CategoricalColumn& column) : m_column(column) {}
+    explicit LevelEncoder(CategoricalColumn& column) : m_column(column), m_slots(16, empty_slot) {}
 
     std::uint32_t encode(std::string_view value, std::uint64_t line)
     {
-        if (m_last != UINT32_MAX && m_column.levels[m_last] == value) {
+        if (m_last != empty_slot && m_column.levels[m_last] == value) {
             return m_last;
         }
-        auto it = m_index.find(value);
-        if (it == m_index.end()) {
-            const auto code = static_cast<std::uint32_t>(m_column.levels.size());
-            m_column.levels.emplace_back(value);
-            m_column.level_first_line.push_back(line);
-            it = m_index.emplace(std::string(value), code).first;
+        const std::size_t mask = m_slots.size() - 1;
+        std::size_t slot = hash(value) & mask;
+        while (m_slots[slot] != empty_slot) {
+            if (m_column.levels[m_slots[slot]] == value) {
+                m_last = m_slots[slot];
+                return m_last;
+            }
+            slot = (slot + 1) & mask;
         }
-        m_last = it->second;
+        const auto code = static_cast<std::uint32_t>(m_column.levels.size());
+        m_column.levels.emplace_back(value);
+        m_column.level_first_line.push_back(line);
+        m_slots[slot] = code;
+        if (m_column.levels.size() * 2 > m_slots.size()) {
+            rehash(m_slots.size() * 4);
+        }
+        m_last = code;
         return m_last;
     }
 
 private:
+    static constexpr std::uint32_t empty_slot = UINT32_MAX;
+
+    static std::size_t hash(std::string_view text) noexcept
+    {
+        std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+        for (const char c : text) {
+            h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+        }
+        return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+
+    void rehash(std::size_t slot_count)
+    {
+        m_slots.assign(slot_count, empty_slot);
+        const std::size_t mask = slot_count - 1;
+        for (std::uint32_t code = 0; code < m_column.levels.size(); ++code) {
+            std::size_t slot = hash(m_column.levels[code]) & mask;
+            while (m_slots[slot] != empty_slot) {
+                slot = (slot + 1) & mask;
+            }
+            m_slots[slot] = code;
+        }
+    }
+
     CategoricalColumn& m_column;
-    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_index;
-    std::uint32_t m_last = UINT32_MAX;
+    std::vector<std::uint32_t> m_slots;  ///< code per slot, empty_slot when free; size a power of two
+    std::uint32_t m_last = empty_slot;
 };
 
 } // namespace
@@ -97,17 +126,27 @@ SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& 
     for (auto& column : data.categorical) {
         encoders.emplace_back(column);
     }
-    // Reserve from the file size (about 40 bytes per row is typical) to avoid regrowth at 1 M rows.
-    const auto expected_rows = static_cast<std::size_t>(reader.file_size() / 40 + 16);
-    data.ids.reserve(expected_rows);
-    data.design_weights.reserve(expected_rows);
-    data.lines.reserve(expected_rows);
-    for (auto& column : data.categorical) {
-        column.codes.reserve(expected_rows);
-    }
-    for (auto& column : data.numeric) {
-        column.values.reserve(expected_rows);
-    }
+    // Regrowing the row vectors at 1 M rows costs a copy of each and twice the page faults, so they
+    // are reserved once the first rows tell the average record and id length. A generous margin
+    // costs only address space: untouched pages are never faulted in.
+    constexpr std::uint64_t sample_rows = 1024;
+    const std::uint64_t header_bytes = reader.bytes_read();
+    const auto reserve_rows = [&] {
+        const std::uint64_t sample_bytes = std::max<std::uint64_t>(reader.bytes_read() - header_bytes, 1);
+        const std::uint64_t rest_bytes = reader.file_size() > header_bytes ? reader.file_size() - header_bytes : 0;
+        const auto expected_rows = static_cast<std::size_t>(rest_bytes * data.rows_read / sample_bytes * 5 / 4 + 16);
+        // Ids cannot hold more bytes than the file, and the first ids are often shorter than the
+        // last (1, 2, ... 1000000), so the file size is the bound, not the sampled average.
+        data.ids.reserve(expected_rows, static_cast<std::size_t>(rest_bytes));
+        data.design_weights.reserve(expected_rows);
+        data.lines.reserve(expected_rows);
+        for (auto& column : data.categorical) {
+            column.codes.reserve(expected_rows);
+        }
+        for (auto& column : data.numeric) {
+            column.values.reserve(expected_rows);
+        }
+    };
     const std::size_t field_count = reader.header().size();
     std::vector<double> numbers(num_cols.size());
     std::vector<std::uint32_t> codes(cat_cols.size());
@@ -118,6 +157,9 @@ SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& 
     CsvRecord record;
     while (reader.next(record)) {
         ++data.rows_read;
+        if (data.rows_read == sample_rows) {
+            reserve_rows();
+        }
         if (progress != nullptr && (data.rows_read & 0xFFFF) == 0 && reader.file_size() > 0) {
             progress->update(static_cast<double>(reader.bytes_read()) / static_cast<double>(reader.file_size()));
         }
@@ -162,7 +204,7 @@ SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& 
         for (std::size_t i = 0; i < num_cols.size(); ++i) {
             data.numeric[i].values.push_back(numbers[i]);
         }
-        data.ids.emplace_back(id);
+        data.ids.push_back(id);
         data.design_weights.push_back(*weight);
         data.lines.push_back(record.record_no);
     }

@@ -14,7 +14,7 @@ namespace migratlas::survey {
 
 /// Writes `id_column,weight` (header `person_id,weight` by default), one row per person in
 /// survey order, weights with 17 significant digits. The file appears only when complete.
-void write_weights_csv(const std::filesystem::path& path, const std::vector<std::string>& ids,
+void write_weights_csv(const std::filesystem::path& path, const IdColumn& ids,
     const std::vector<double>& weights, const std::string& id_column = "person_id");
 
 /// Reads a weights file and returns one weight per person of `data`, matched by id (the fast
