@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "demo/name_generator.hpp"
+#include "geo/repair.hpp"
 
 #include <algorithm>
 #include <array>
@@ -92,23 +93,6 @@ Point centroid_of(const GeosContext& geos, const GEOSGeometry* g)
     return p;
 }
 
-void collect_polygons(const GeosContext& geos, const GEOSGeometry* g, std::vector<GEOSGeometry*>& out)
-{
-    GEOSContextHandle_t h = geos.handle();
-    const int type = GEOSGeomTypeId_r(h, g);
-    if (type == GEOS_POLYGON) {
-        // Parts this small (under a square metre whether in km2 or degrees2) are overlay crumbs, not land.
-        if (area_of(geos, g) > 1e-12) {
-            out.push_back(GEOSGeom_clone_r(h, g));
-        }
-    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-        const int n = GEOSGetNumGeometries_r(h, g);
-        for (int i = 0; i < n; ++i) {
-            collect_polygons(geos, GEOSGetGeometryN_r(h, g, i), out);
-        }
-    }
-}
-
 } // namespace
 
 GeosGeometryPtr to_valid_multipolygon(const GeosContext& geos, GeosGeometryPtr g, const std::string& what)
@@ -117,18 +101,12 @@ GeosGeometryPtr to_valid_multipolygon(const GeosContext& geos, GeosGeometryPtr g
     if (!geos.predicate(GEOSisValid_r(h, g.get()), "validity check")) {
         g = geos.own(GEOSMakeValid_r(h, g.get()), "MakeValid");
     }
-    std::vector<GEOSGeometry*> parts;
-    collect_polygons(geos, g.get(), parts);
-    GeosGeometryPtr multi = geos.own(
-        GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts.data(), static_cast<unsigned>(parts.size())),
-        "multipolygon construction");
+    // Parts under 1e-12 (a square metre whether in km2 or degrees2) are overlay crumbs, not land.
+    constexpr double crumb_area = 1e-12;
+    GeosGeometryPtr multi = geo::collect_polygons(geos, g.get(), crumb_area);
     if (!geos.predicate(GEOSisValid_r(h, multi.get()), "validity check")) {
         GeosGeometryPtr repaired = geos.own(GEOSMakeValid_r(h, multi.get()), "MakeValid");
-        parts.clear();
-        collect_polygons(geos, repaired.get(), parts);
-        multi = geos.own(
-            GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts.data(), static_cast<unsigned>(parts.size())),
-            "multipolygon construction");
+        multi = geo::collect_polygons(geos, repaired.get(), crumb_area);
         if (!geos.predicate(GEOSisValid_r(h, multi.get()), "validity check")) {
             throw DataError("demo region: the geometry of " + what + " stays invalid after MakeValid: " +
                             geos.last_message());

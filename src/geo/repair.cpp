@@ -1,23 +1,42 @@
 #include "geo/repair.hpp"
 
+#include "common/error.hpp"
+
 #include <vector>
 
 namespace migratlas::geo {
 
 namespace {
 
-void gather(const GeosContext& geos, const GEOSGeometry* geometry, std::vector<GEOSGeometry*>& polygons)
+bool keep_part(const GeosContext& geos, const GEOSGeometry* polygon, double min_part_area)
+{
+    const GEOSContextHandle_t h = geos.handle();
+    if (GEOSisEmpty_r(h, polygon) != 0) {
+        return false;
+    }
+    if (min_part_area <= 0) {
+        return true;
+    }
+    double area = 0;
+    if (GEOSArea_r(h, polygon, &area) == 0) {
+        throw Error("GEOS area failed: " + geos.last_message());
+    }
+    return area > min_part_area;
+}
+
+void gather(const GeosContext& geos, const GEOSGeometry* geometry, double min_part_area,
+    std::vector<GEOSGeometry*>& polygons)
 {
     const GEOSContextHandle_t h = geos.handle();
     const int type = GEOSGeomTypeId_r(h, geometry);
     if (type == GEOS_POLYGON) {
-        if (GEOSisEmpty_r(h, geometry) == 0) {
+        if (keep_part(geos, geometry, min_part_area)) {
             polygons.push_back(GEOSGeom_clone_r(h, geometry));
         }
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
         const int n = GEOSGetNumGeometries_r(h, geometry);
         for (int i = 0; i < n; ++i) {
-            gather(geos, GEOSGetGeometryN_r(h, geometry, i), polygons);
+            gather(geos, GEOSGetGeometryN_r(h, geometry, i), min_part_area, polygons);
         }
     }
 }
@@ -42,10 +61,10 @@ bool has_polygonal_part(const GeosContext& geos, const GEOSGeometry* geometry)
     return false;
 }
 
-GeosGeometryPtr collect_polygons(const GeosContext& geos, const GEOSGeometry* geometry)
+GeosGeometryPtr collect_polygons(const GeosContext& geos, const GEOSGeometry* geometry, double min_part_area)
 {
     std::vector<GEOSGeometry*> polygons;
-    gather(geos, geometry, polygons);
+    gather(geos, geometry, min_part_area, polygons);
     // GEOSGeom_createCollection_r takes ownership of the clones (also when it fails).
     return geos.own(GEOSGeom_createCollection_r(geos.handle(), GEOS_MULTIPOLYGON, polygons.data(),
                         static_cast<unsigned int>(polygons.size())),

@@ -22,7 +22,9 @@ struct RepairResult {
 /// Whether a geometry is a Polygon, MultiPolygon or a collection holding at least one of them.
 [[nodiscard]] bool has_polygonal_part(const GeosContext& geos, const GEOSGeometry* geometry);
 
-/// The polygons of `geometry` (recursing into collections) gathered into one MultiPolygon, as is.
-[[nodiscard]] GeosGeometryPtr collect_polygons(const GeosContext& geos, const GEOSGeometry* geometry);
+/// The non-empty polygons of `geometry` (recursing into collections) gathered into one MultiPolygon,
+/// as is; with `min_part_area` > 0 (in the geometry's units²) smaller parts are left out too.
+[[nodiscard]] GeosGeometryPtr collect_polygons(const GeosContext& geos, const GEOSGeometry* geometry,
+    double min_part_area = 0);
 
 } // namespace migratlas::geo
