@@ -8,10 +8,18 @@ packages=(
   build-essential cmake make pkg-config python3 git ca-certificates
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data
   libboost-dev libsqlite3-dev sqlite3 libeigen3-dev libtbb-dev
-  libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev
+  libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev zlib1g-dev
   libgtest-dev googletest
+  # tiles (MVT) and disclosure (LP/MIP solver, EPL)
+  libprotozero-dev coinor-libclp-dev coinor-libcbc-dev
+  # atlas rendering: Mapnik 3.1 (agg + cairo), fonts, PDF checks
+  libmapnik-dev mapnik-utils libcairo2-dev libpng-dev fonts-dejavu-core fonts-noto-core poppler-utils
+  # the real database the export and PostGIS import tests start themselves
+  postgresql-15 postgresql-15-postgis-3
+  # the viewer's browser test: Debian's chromium, driven by playwright-core (npm)
+  chromium
 )
-bench_packages=(r-base-core r-cran-survey r-cran-mass postgresql-15 time)
+bench_packages=(r-base-core r-cran-survey r-cran-mass time nginx-light wrk hyperfine)
 
 for arg in "$@"; do
   case "$arg" in
@@ -20,6 +28,11 @@ for arg in "$@"; do
     *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
+
+# Node.js and npm (the viewer's packages): Debian's, unless a node and npm are already on PATH.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
