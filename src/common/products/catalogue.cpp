@@ -1,0 +1,40 @@
+#include "common/products/catalogue.hpp"
+
+#include "common/products/geo.hpp"
+#include "common/products/records.hpp"
+#include "common/products/run_log.hpp"
+#include "common/products/survey.hpp"
+
+#include <array>
+
+namespace migratlas::products {
+
+namespace {
+constexpr std::array catalogue{
+    &units,
+    &unit_neighbours,
+    &events_monthly,
+    &crossings_monthly,
+    &crossing_points,
+    &estimates,
+    &run_log,
+    &product_metadata,
+};
+} // namespace
+
+std::span<const ProductSpec* const> all()
+{
+    return catalogue;
+}
+
+const ProductSpec* find(std::string_view name)
+{
+    for (const ProductSpec* spec : catalogue) {
+        if (spec->name == name) {
+            return spec;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace migratlas::products
