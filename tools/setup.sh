@@ -39,8 +39,19 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ $status == "install ok installed" ]] || missing+=("$p")
 done
+# The viewer's libraries and the JavaScript test tools, from npm, pinned by package-lock.json.
+npm_install() {
+  local repo
+  repo=$(cd "$(dirname "$0")/.." && pwd)
+  if [[ ! -f $repo/node_modules/.package-lock.json || $repo/package-lock.json -nt $repo/node_modules/.package-lock.json ]]; then
+    echo "setup: installing npm packages (package-lock.json) into $repo/node_modules"
+    (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if (( ${#missing[@]} == 0 )); then
   echo "setup: all ${#packages[@]} packages are installed"
+  npm_install
   exit 0
 fi
 
@@ -58,4 +69,5 @@ for p in "${missing[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ $status == "install ok installed" ]] || { echo "setup.sh: package $p did not install" >&2; exit 1; }
 done
+npm_install
 echo "setup: done"
