@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace migratlas {
 
@@ -17,6 +18,24 @@ public:
 class UsageError : public Error {
 public:
     using Error::Error;
+};
+
+/// A bad value of a named setting of a stage's Request ("window_months", "snap_km"). Library code
+/// names the setting, never a command-line flag; the front end that filled the setting (a flag, or
+/// an atlas file line) says where it was set (see SettingOrigins). Exit code 2.
+class SettingError : public UsageError {
+public:
+    SettingError(std::string setting, const std::string& message)
+        : UsageError(setting + ": " + message), m_setting(std::move(setting)), m_message(message)
+    {
+    }
+    [[nodiscard]] const std::string& setting() const { return m_setting; }
+    /// The message without the setting name.
+    [[nodiscard]] const std::string& message() const { return m_message; }
+
+private:
+    std::string m_setting;
+    std::string m_message;
 };
 
 /// A structural input problem: missing file or column, unreadable format, unknown CRS (exit 1).

@@ -1,5 +1,6 @@
-// A plain attribute table (no geometry) that stages hand to the workspace writer.
-// Used for run_log, estimates, events_monthly, crossings_monthly and other non-spatial products.
+// A plain table of typed values that stages hand to the workspace writer and to each other.
+// Used for run_log, estimates, events_monthly, crossings_monthly and other products; a product with a
+// geometry carries one WKB per row.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,9 @@ struct Table {
     std::string name;
     std::vector<TableColumn> columns;
     std::vector<std::vector<TableValue>> rows;
+    /// For products with a geometry: one ISO WKB geometry per row (EPSG:4326, lon/lat), empty
+    /// string = no geometry for that row. Empty vector for attribute tables.
+    std::vector<std::string> geometry_wkb;
 };
 
 } // namespace migratlas
