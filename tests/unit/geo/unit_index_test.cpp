@@ -75,7 +75,7 @@ TEST(UnitIndex, WorkspaceWithoutUnitsLayerIsAnInputError)
     const auto path = dir.path() / "empty.gpkg";
     {
         Workspace workspace(path);
-        Table table{"notes", {{"text", ColumnType::text}}, {{std::string("nothing")}}};
+        Table table{"notes", {{"text", ColumnType::text}}, {{std::string("nothing")}}, {}};
         workspace.write_table(table);
         workspace.commit();
     }
