@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <list>
+#include <ctime>
 #include <atomic>
 #include <optional>
 #include <thread>
@@ -30,6 +32,19 @@ std::string_view view(boost::string_view text)
 {
     return {text.data(), text.size()};
 }
+
+/// Deadlines need no more than a few milliseconds of precision: the coarse clock reads in a few
+/// nanoseconds without a syscall.
+struct Clock {
+    using duration = std::chrono::nanoseconds;
+    using time_point = std::chrono::time_point<Clock, duration>;
+    static time_point now()
+    {
+        timespec ts{};
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+        return time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+    }
+};
 
 /// Counters written by one event-loop thread only; read by stats() from any thread.
 struct alignas(64) LoopStats {
@@ -68,13 +83,21 @@ class HttpServer::Impl {
 public:
     Impl(Router& router, ServerSettings settings);
 
+    class Session;
+
+    /// One event loop: its thread runs only this context, so its sessions need no locks. Every
+    /// session has a deadline; a sweep every `sweep_interval` closes those past it. (One coarse
+    /// sweep instead of a timer per read and write: re-arming a timer per operation costs two
+    /// timer-queue updates and often a timerfd syscall per request.)
     struct Loop {
+        std::list<Session*> sessions;  // before `context`: pending handlers die with the context and unregister here
         asio::io_context context{1};
         std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+        std::optional<asio::steady_timer> sweep;
         LoopStats stats;
     };
 
-    class Session;
+    void sweep(Loop& loop);
 
     void accept();
     void refuse(tcp::socket socket);
@@ -100,15 +123,32 @@ public:
 class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
 public:
     Session(Impl& server, Loop& loop, tcp::socket socket)
-        : m_server(server), m_loop(loop), m_stream(std::move(socket)),
+        : m_server(server), m_loop(loop), m_socket(std::move(socket)),
           m_buffer(server.m_settings.header_limit + 4096)
     {
+        m_loop.sessions.push_front(this);
+        m_registration = m_loop.sessions.begin();
     }
-    ~Session() { m_server.m_live.fetch_sub(1, std::memory_order_relaxed); }
+    ~Session()
+    {
+        m_loop.sessions.erase(m_registration);
+        m_server.m_live.fetch_sub(1, std::memory_order_relaxed);
+    }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
     void start() { read(); }
+
+    /// Called by the sweep: closes the connection when its deadline has passed.
+    void expire_if_due(Clock::time_point now)
+    {
+        if (now >= m_deadline && !m_timed_out) {
+            m_timed_out = true;
+            m_loop.stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+            beast::error_code ignored;
+            m_socket.close(ignored);  // pending operations complete with operation_aborted
+        }
+    }
 
 private:
     void read()
@@ -116,16 +156,30 @@ private:
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.m_settings.header_limit));
         m_parser->body_limit(0);
-        m_stream.expires_after(m_server.m_settings.read_timeout);
-        http::async_read(m_stream, m_buffer, *m_parser,
+        m_deadline = Clock::now() + m_server.m_settings.read_timeout;
+        if (m_buffer.size() > 0) {
+            return parse();  // a pipelined request is already here
+        }
+        // Wait for readability first: a read tried right after our response would find nothing
+        // (the client has not answered yet) and cost a failed recv per request.
+        m_socket.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code error) {
+            if (error) {
+                return self->close();
+            }
+            self->parse();
+        });
+    }
+
+    void parse()
+    {
+        http::async_read(m_socket, m_buffer, *m_parser,
             [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
     }
 
     void on_read(const beast::error_code& error)
     {
-        if (error == beast::error::timeout) {
-            m_loop.stats.timeouts.fetch_add(1, std::memory_order_relaxed);
-            return;  // the stream closed the socket
+        if (m_timed_out) {
+            return;
         }
         if (error == http::error::end_of_stream || error == asio::error::connection_reset ||
             error == asio::error::operation_aborted || error == asio::error::eof) {
@@ -170,19 +224,15 @@ private:
         serialize_head(m_response, keep_alive, m_head);
         const auto body = m_response.body_omitted() ? std::string_view() : m_response.body();
         const std::array<asio::const_buffer, 2> buffers{asio::buffer(m_head), asio::buffer(body.data(), body.size())};
-        m_stream.expires_after(m_server.m_settings.write_timeout);
-        asio::async_write(m_stream, buffers,
+        m_deadline = Clock::now() + m_server.m_settings.write_timeout;
+        asio::async_write(m_socket, buffers,
             [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_write(error); });
     }
 
     void on_write(const beast::error_code& error)
     {
         m_response = HttpResponse();  // release the tile or file it shared
-        if (error == beast::error::timeout) {
-            m_loop.stats.timeouts.fetch_add(1, std::memory_order_relaxed);
-            return;
-        }
-        if (error || !m_keep_alive) {
+        if (error || !m_keep_alive || m_timed_out) {
             return close();
         }
         read();
@@ -191,13 +241,16 @@ private:
     void close()
     {
         beast::error_code ignored;
-        m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        m_stream.close();
+        m_socket.shutdown(tcp::socket::shutdown_send, ignored);
+        m_socket.close(ignored);
     }
 
     Impl& m_server;
     Loop& m_loop;
-    beast::tcp_stream m_stream;
+    tcp::socket m_socket;
+    std::list<Session*>::iterator m_registration;
+    Clock::time_point m_deadline;
+    bool m_timed_out = false;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::empty_body>> m_parser;
     HttpResponse m_response;
@@ -307,6 +360,10 @@ void HttpServer::Impl::run(bool stop_on_signals)
             }
         });
     }
+    for (auto& loop : m_loops) {
+        loop->sweep.emplace(loop->context);
+        sweep(*loop);
+    }
     accept();
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < m_loops.size(); ++i) {
@@ -316,6 +373,25 @@ void HttpServer::Impl::run(bool stop_on_signals)
     for (auto& thread : threads) {
         thread.join();
     }
+}
+
+void HttpServer::Impl::sweep(Loop& loop)
+{
+    const auto interval = std::clamp(std::min(m_settings.read_timeout, m_settings.write_timeout) / 4,
+        std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    loop.sweep->expires_after(interval);
+    loop.sweep->async_wait([this, &loop](beast::error_code error) {
+        if (error || m_stopped.load()) {
+            return;
+        }
+        const auto now = Clock::now();
+        // Expiring closes a socket but destroys no session here (its handlers still hold it), so
+        // the list stays valid while we walk it.
+        for (auto* session : loop.sessions) {
+            session->expire_if_due(now);
+        }
+        sweep(loop);
+    });
 }
 
 void HttpServer::Impl::stop()
@@ -333,6 +409,9 @@ void HttpServer::Impl::stop()
     });
     for (auto& loop : m_loops) {
         asio::post(loop->context, [&loop = *loop] {
+            if (loop.sweep) {
+                loop.sweep->cancel();
+            }
             loop.guard.reset();
             loop.context.stop();
         });

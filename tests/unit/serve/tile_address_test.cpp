@@ -5,7 +5,7 @@
 namespace migratlas::serve {
 namespace {
 
-TEST(TileAddress, TileIdsFollowTheHilbertCurveOfEachZoom)
+TEST(ServeTileAddress, TileIdsFollowTheHilbertCurveOfEachZoom)
 {
     // Vectors of the PMTiles v3 reference implementation's tests.
     EXPECT_EQ(tile_id({0, 0, 0}), 0U);
@@ -17,7 +17,7 @@ TEST(TileAddress, TileIdsFollowTheHilbertCurveOfEachZoom)
     EXPECT_EQ(tile_id({12, 3423, 1763}), 19078479U);
 }
 
-TEST(TileAddress, TileIdRoundTripsAtEveryZoom)
+TEST(ServeTileAddress, TileIdRoundTripsAtEveryZoom)
 {
     for (int z = 0; z <= 12; ++z) {
         const std::uint32_t side = 1U << z;
@@ -34,7 +34,7 @@ TEST(TileAddress, TileIdRoundTripsAtEveryZoom)
     EXPECT_EQ(tile_address(tile_id(deepest)), deepest);
 }
 
-TEST(TileAddress, ParsesOnlyDigitsInsideTheGrid)
+TEST(ServeTileAddress, ParsesOnlyDigitsInsideTheGrid)
 {
     EXPECT_EQ(parse_tile_address("3", "7", "0"), (TileAddress{3, 7, 0}));
     EXPECT_FALSE(parse_tile_address("3", "8", "0"));   // x = 2^z
@@ -49,7 +49,7 @@ TEST(TileAddress, ParsesOnlyDigitsInsideTheGrid)
     EXPECT_FALSE(parse_tile_address("a", "0", "0"));
 }
 
-TEST(TileAddress, TmsRowFlipsTheRow)
+TEST(ServeTileAddress, TmsRowFlipsTheRow)
 {
     EXPECT_EQ(tms_row({0, 0, 0}), 0U);
     EXPECT_EQ(tms_row({3, 1, 0}), 7U);
