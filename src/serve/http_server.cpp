@@ -203,11 +203,6 @@ private:
         request.if_none_match = view(message[http::field::if_none_match]);
         request.access_control_request_headers = view(message[http::field::access_control_request_headers]);
         request.keep_alive = message.keep_alive();
-        if (message.version() != 10 && message.version() != 11) {
-            m_response = HttpResponse::text(505, "505 HTTP Version Not Supported: HTTP/1.0 and HTTP/1.1 only\n");
-            m_response.close_connection();
-            return write(false);
-        }
         try {
             m_response = m_server.m_router.handle(request);
         } catch (const std::exception& failure) {
