@@ -6,6 +6,7 @@
 #include "common/progress.hpp"
 #include "common/setting_origins.hpp"
 #include "serve/serve_run.hpp"
+#include "serve/static_site.hpp"
 
 #include <fmt/format.h>
 
@@ -25,6 +26,7 @@ struct ServeFlags {
     std::string viewer_config;
     std::string viewer_dir;
     std::string library_dir;
+    std::string static_dir;
     SettingOrigins origins;
 };
 
@@ -104,11 +106,13 @@ void add_serve_command(CLI::App& app, CliContext& context)
         ->capture_default_str();
     command->add_option("--viewer-dir", flags->viewer_dir, "Viewer files to serve instead of the built-in ones");
     command->add_option("--library-dir", flags->library_dir, "node_modules holding the viewer's libraries");
+    command->add_option("--static-out", flags->static_dir, "Instead of serving, write the viewer with its libraries, "
+        "config, PMTiles and tables to this folder, for any static web host (see docs/serving.md)");
     for (const auto& [setting, flag] : {std::pair{"tilesets", "--tiles"}, {"data_dir", "--data"}, {"bind", "--bind"},
              {"port", "--port"}, {"threads", "--threads"}, {"viewer_config", "--viewer-config"},
              {"public_url", "--public-url"}, {"cache_mb", "--cache-mb"}, {"missing_tile_status", "--missing-tile-status"},
              {"tile_max_age_s", "--max-age"}, {"read_timeout_s", "--timeout"}, {"max_connections", "--max-connections"},
-             {"viewer_dir", "--viewer-dir"}, {"library_dir", "--library-dir"}}) {
+             {"viewer_dir", "--viewer-dir"}, {"library_dir", "--library-dir"}, {"static_dir", "--static-out"}}) {
         flags->origins.set(setting, flag);
     }
     command->callback([flags, &context]() {
@@ -129,6 +133,15 @@ void add_serve_command(CLI::App& app, CliContext& context)
         };
         serve::Outcome outcome;
         try {
+            if (!flags->static_dir.empty()) {
+                const auto site = serve::write_static_site(request, flags->static_dir, diagnostics, progress);
+                print_diagnostics();
+                std::printf("Static viewer site: %s (%llu files, %.1f MB); serve it with any web server that "
+                            "answers range requests, e.g. open http://HOST/PATH/index.html\n",
+                    site.directory.string().c_str(), static_cast<unsigned long long>(site.files),
+                    static_cast<double>(site.bytes) / 1e6);
+                return;
+            }
             outcome = serve::run(request, diagnostics, progress, [&](const serve::Server& server) {
                 print_diagnostics();
                 print_listening(server, context.quiet);
