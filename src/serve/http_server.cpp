@@ -157,21 +157,8 @@ private:
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.m_settings.header_limit));
         m_parser->body_limit(0);
         m_deadline = Clock::now() + m_server.m_settings.read_timeout;
-        if (m_buffer.size() > 0) {
-            return parse();  // a pipelined request is already here
-        }
-        // Wait for readability first: a read tried right after our response would find nothing
-        // (the client has not answered yet) and cost a failed recv per request.
-        m_socket.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code error) {
-            if (error) {
-                return self->close();
-            }
-            self->parse();
-        });
-    }
-
-    void parse()
-    {
+        // No readiness wait before the read: Asio skips the speculative recv by itself once a read
+        // has drained the socket, and a wait would cost an epoll_ctl per request.
         http::async_read(m_socket, m_buffer, *m_parser,
             [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
     }
