@@ -120,7 +120,7 @@ void run_link(const LinkArguments& args, const CliContext& context)
         log.add_input("crossings", args.crossings);
         log.add_input("params", args.params);
         if (!args.points.empty()) {
-            log.add_input("crossing_points", args.points);
+            log.add_input("crossing_points", args.points);  // not a product name: the input role
         }
         add_link_counts(log, counts);
         log.add_count("records", "points_not_in_points_file", static_cast<std::int64_t>(coverage.codes_not_in_points_file));

@@ -22,7 +22,7 @@ std::string CheckReport::to_json() const
     j["driver"] = driver;
     j["crs"] = crs;
     j["features_read"] = features_read;
-    j["units"] = units;
+    j["units"] = units;  // not a product name
     j["invalid_repaired"] = invalid_repaired;
     j["parts_merged"] = parts_merged;
     j["missing_code"] = missing_code;

@@ -2,7 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/run_log.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/hierarchy_check.hpp"
 #include "geo/neighbours.hpp"
 #include "geo/source_reader.hpp"
@@ -153,7 +153,7 @@ CheckReport check_geography(const std::string& source, const GeographyOptions& o
     const GeosContext geos;
     std::vector<Unit> existing;
     if (workspace) {
-        GDALDatasetUniquePtr dataset = open_workspace_readonly(*workspace);
+        GDALDatasetUniquePtr dataset = workspace::open_readonly(*workspace);
         if (has_units(*dataset)) {
             existing = read_units(*dataset, geos);
         }
@@ -168,7 +168,7 @@ CheckReport import_geography(const std::string& source, const GeographyOptions& 
     log.command = "geo import";
     log.started_utc = utc_now_iso();
     const GeosContext geos;
-    Workspace workspace(workspace_path);
+    workspace::Workspace workspace(workspace_path);
     std::vector<Unit> existing;
     std::vector<Neighbour> old_neighbours;
     if (has_units(workspace.dataset())) {
@@ -216,7 +216,7 @@ CheckReport import_geography(const std::string& source, const GeographyOptions& 
         log.inputs.push_back(RunLog::Input{"geographies", "PostGIS source (connection string not logged)", ""});
     }
     const std::pair<const char*, std::uint64_t> counts[] = {{"features_read", report.features_read},
-        {"features_accepted", report.features_read - report.rejected}, {"units", report.units},
+        {"features_accepted", report.features_read - report.rejected}, {"units", report.units},  // not a product name
         {"invalid_repaired", report.invalid_repaired}, {"parts_merged", report.parts_merged},
         {"duplicate_codes", report.duplicate_codes}, {"units_replaced", report.units_replaced},
         {"units_in_workspace", report.units_in_workspace}, {"neighbour_pairs", report.neighbour_pairs},

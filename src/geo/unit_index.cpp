@@ -1,7 +1,7 @@
 #include "geo/unit_index.hpp"
 
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/envelope_index.hpp"
 #include "geo/measure.hpp"
 #include "geo/unit_store.hpp"
@@ -57,7 +57,7 @@ UnitIndex::~UnitIndex() = default;
 UnitIndex UnitIndex::from_workspace(const std::filesystem::path& workspace)
 {
     auto impl = std::make_unique<Impl>();
-    GDALDatasetUniquePtr dataset = open_workspace_readonly(workspace);
+    GDALDatasetUniquePtr dataset = workspace::open_readonly(workspace);
     std::vector<Unit> units = read_units(*dataset, *impl->geos);
     for (auto& unit : units) {
         impl->units.push_back(std::move(unit.info));

@@ -2,7 +2,8 @@
 
 #include "common/csv_reader.hpp"
 #include "common/parse.hpp"
-#include "common/workspace.hpp"
+#include "common/products/records.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/measure.hpp"
 #include "geo/unit_index.hpp"
 #include "geo/unit_store.hpp"
@@ -74,7 +75,7 @@ struct CountryUnits {
 
     explicit CountryUnits(const std::filesystem::path& workspace)
     {
-        GDALDatasetUniquePtr dataset = open_workspace_readonly(workspace);
+        GDALDatasetUniquePtr dataset = workspace::open_readonly(workspace);
         units = geo::read_units(*dataset, geos);
         std::map<std::string, std::size_t, std::less<>> by_code;
         for (std::size_t i = 0; i < units.size(); ++i) {
@@ -182,13 +183,7 @@ bool PointUnitLookup::contains(std::string_view point_id) const
 Table crossing_points_table(const std::vector<CrossingPoint>& points,
     const std::map<std::string, std::int64_t, std::less<>>& crossings_by_point)
 {
-    Table table;
-    table.name = "crossing_points";
-    table.columns = {{"point_id", ColumnType::text}, {"name", ColumnType::text}, {"lon", ColumnType::real},
-        {"lat", ColumnType::real}, {"country_iso3", ColumnType::text}, {"border_with_iso3", ColumnType::text},
-        {"unit_level2", ColumnType::text}, {"distance_level2_km", ColumnType::real},
-        {"unit_level3", ColumnType::text}, {"distance_level3_km", ColumnType::real},
-        {"in_own_country", ColumnType::integer}, {"crossings", ColumnType::integer}};
+    Table table = products::crossing_points.make_table();
     const auto optional_value = [](const std::optional<double>& v) -> TableValue {
         return v ? TableValue{*v} : TableValue{};
     };

@@ -1,9 +1,12 @@
 #include "geo/source_reader.hpp"
+#include "workspace/product_io.hpp"
+#include "common/products/geo.hpp"
+#include "common/products/run_log.hpp"
 #include "geo/geography_import.hpp"
 
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/unit_index.hpp"
 #include "geo/unit_store.hpp"
 #include "geo_test_support.hpp"
@@ -236,8 +239,8 @@ TEST(GeographyImport, SeveralSourcesBuildOneHierarchyAndReimportReplacesSameCode
     ASSERT_TRUE(located);
     EXPECT_EQ(located->unit, *unit);
 
-    auto dataset = open_workspace_readonly(ws);
-    const Table neighbours = read_table(*dataset, "unit_neighbours");
+    auto dataset = workspace::open_readonly(ws);
+    const Table neighbours = workspace::read_product(*dataset, products::unit_neighbours);
     EXPECT_EQ(neighbours.rows.size(), 4u);  // the four region pairs; a single country has no neighbour
 }
 
@@ -246,8 +249,8 @@ TEST(GeographyImport, RunLogRecordsCommandInputChecksumAndCounts)
     test::TempDir dir;
     const auto ws = dir.path() / "ws.gpkg";
     ASSERT_TRUE(import("tiny_country.geojson", country_options(), ws).written);
-    auto dataset = open_workspace_readonly(ws);
-    const Table log = read_table(*dataset, "run_log");
+    auto dataset = workspace::open_readonly(ws);
+    const Table log = workspace::read_product(*dataset, products::run_log);
     bool has_input = false, has_units = false;
     for (const auto& row : log.rows) {
         const auto& kind = std::get<std::string>(row[5]);

@@ -1,10 +1,12 @@
 // The real boundaries of ../shared/realdata (Colombia, Peru, Venezuela, world countries, Peru provinces)
 // through geo check and import into one workspace. Skips when the folder is absent.
 #include "geo/geography_import.hpp"
+#include "workspace/product_io.hpp"
+#include "common/products/geo.hpp"
 #include "geo/unit_index.hpp"
 
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo_test_support.hpp"
 #include "test_files.hpp"
 
@@ -190,8 +192,8 @@ TEST_F(RealData, CountriesStatesAndProvincesBuildOneHierarchy)
     ASSERT_TRUE(lima);
     EXPECT_EQ(index.units()[lima->unit].parent_code, "PER-15");
 
-    auto dataset = open_workspace_readonly(ws);
-    const Table neighbours = read_table(*dataset, "unit_neighbours");
+    auto dataset = workspace::open_readonly(ws);
+    const Table neighbours = workspace::read_product(*dataset, products::unit_neighbours);
     EXPECT_GT(neighbours.rows.size(), 300u);
 }
 

@@ -1,7 +1,7 @@
 #include "geo/unit_index.hpp"
 
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
@@ -74,7 +74,7 @@ TEST(UnitIndex, WorkspaceWithoutUnitsLayerIsAnInputError)
     test::TempDir dir;
     const auto path = dir.path() / "empty.gpkg";
     {
-        Workspace workspace(path);
+        workspace::Workspace workspace(path);
         Table table{"notes", {{"text", ColumnType::text}}, {{std::string("nothing")}}, {}};
         workspace.write_table(table);
         workspace.commit();
