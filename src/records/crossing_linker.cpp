@@ -346,8 +346,8 @@ std::size_t partition_count_for(const CsvReader& reader, std::uint64_t memory_bu
     if (estimated_bytes / max_partitions > per_partition) {
         diagnostics.warn("memory_budget", SourcePos{reader.path().filename().string(), 0, 0},
             "the input is about " + std::to_string(estimated_bytes / (1U << 20)) + " MB in memory, more than " +
-            std::to_string(max_partitions) + " partitions of a sixth of --memory-budget can hold; peak memory "
-            "will exceed the budget (raise --memory-budget to at least " +
+            std::to_string(max_partitions) + " partitions of a sixth of memory_budget can hold; peak memory "
+            "will exceed the budget (raise memory_budget to at least " +
             std::to_string(estimated_bytes * 6 / max_partitions / (1U << 20) + 1) + "M)");
     }
     return std::clamp<std::size_t>(std::bit_ceil(estimated_bytes / per_partition + 1), 64, max_partitions);
