@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Makes the tile archives the serve tests read, from tests/fixtures/serve: an MBTiles written by
-# GDAL's MVT driver, and PMTiles copies of it written by the test-only writer
-# (tests/support/mbtiles_to_pmtiles.py): plain, with leaf directories, and with uncompressed
-# directories. Usage: make_test_tiles.sh FIXTURE_DIR OUT_DIR
+# Makes the tile archives the serve tests read, from tests/fixtures/serve: atlas.mbtiles and
+# atlas.pmtiles written by `migratlas tiles` when the binary has that command (GDAL's MVT driver
+# and the test-only PMTiles writer otherwise), gdal.mbtiles from GDAL's MVT driver (an
+# independent writer), and PMTiles copies written by tests/support/mbtiles_to_pmtiles.py with
+# leaf directories and with uncompressed directories (layouts the tiler need not produce).
+# Usage: make_test_tiles.sh MIGRATLAS FIXTURE_DIR OUT_DIR
 set -euo pipefail
-fixture=$1
-out=$2
+migratlas=$1
+fixture=$2
+out=$3
 here=$(cd "$(dirname "$0")" && pwd)
 writer=$here/../../support/mbtiles_to_pmtiles.py
 rm -rf "$out"
 mkdir -p "$out"
-ogr2ogr -q -f MBTiles "$out/atlas.mbtiles" "$fixture/atlas.vrt" \
+ogr2ogr -q -f MBTiles "$out/gdal.mbtiles" "$fixture/atlas.vrt" \
   -dsco MINZOOM=0 -dsco MAXZOOM=9 -dsco NAME=atlas -dsco "DESCRIPTION=serve test fixture"
-python3 "$writer" "$out/atlas.mbtiles" "$out/atlas.pmtiles"
+if "$migratlas" --help | grep -qE '^ +tiles +'; then
+  echo "tiles: migratlas tiles"
+  "$migratlas" -q tiles --input "$fixture/units.geojson=units" --input "$fixture/corridors.geojson=corridors" \
+    --input "$fixture/crossing_points.geojson=crossing_points" --minzoom 0 --maxzoom 9 --name atlas \
+    --description "serve test fixture" --out "$out/atlas.mbtiles" --out "$out/atlas.pmtiles"
+else
+  echo "tiles: GDAL's MVT driver and the test-only PMTiles writer (no migratlas tiles in this build)"
+  cp "$out/gdal.mbtiles" "$out/atlas.mbtiles"
+  python3 "$writer" "$out/atlas.mbtiles" "$out/atlas.pmtiles"
+fi
 python3 "$writer" "$out/atlas.mbtiles" "$out/atlas_leaves.pmtiles" --force-leaves --leaf-size 8
 python3 "$writer" "$out/atlas.mbtiles" "$out/atlas_plain.pmtiles" --no-internal-gzip
 

@@ -134,7 +134,7 @@ async function checkScreenshot(page, file, label) {
 async function renderedUnits(page) {
   return page.evaluate(() => {
     const map = window.migratlasViewer.map;
-    return map.queryRenderedFeatures({ layers: ["units-persons:fill"] }).map((f) => f.properties.code).sort();
+    return [...new Set(map.queryRenderedFeatures({ layers: ["units-persons:fill"] }).map((f) => f.properties.code))].sort();
   });
 }
 
