@@ -1,10 +1,8 @@
 // `migratlas serve`: serves tile archives, TileJSON, the published tables and the viewer over
-// HTTP. Maps flags to a serve::Request, runs it, prints where it listens and what it served.
+// HTTP, or writes them as a static site (--static-out). Maps flags to a serve::Request, runs it,
+// prints where it listens; cli::report prints what it served when it stops.
 #include "cli/cli_context.hpp"
-#include "common/diagnostics.hpp"
 #include "common/error.hpp"
-#include "common/progress.hpp"
-#include "common/setting_origins.hpp"
 #include "serve/serve_run.hpp"
 #include "serve/static_site.hpp"
 
@@ -27,7 +25,6 @@ struct ServeFlags {
     std::string viewer_dir;
     std::string library_dir;
     std::string static_dir;
-    SettingOrigins origins;
 };
 
 serve::TilesetSource parse_tiles_flag(const std::string& text)
@@ -41,41 +38,48 @@ serve::TilesetSource parse_tiles_flag(const std::string& text)
     return {"", text};
 }
 
-void print_listening(const serve::Server& server, bool quiet)
+/// Where it listens, at once (the server then runs until stopped). On stdout, one URL a line, so
+/// that scripts can read them; on stderr with --json, whose stdout holds only the final document.
+void print_listening(const serve::Server& server, const CliContext& context)
 {
-    const std::string url = server.url();
-    if (!quiet) {
+    std::FILE* out = context.json ? stderr : stdout;
+    if (!context.quiet && !context.json) {
+        for (const auto& entry : context.diagnostics.entries()) {
+            std::fprintf(stderr, "%s\n", entry.to_string().c_str());
+        }
         for (const auto& tileset : server.tilesets()) {
             std::fprintf(stderr, "serve: %-16s %s z%d-%d, %zu layer(s), from %s\n", tileset.name.c_str(),
                 tileset.container.c_str(), tileset.minzoom, tileset.maxzoom, tileset.layers.size(),
                 tileset.path.string().c_str());
         }
     }
+    const std::string url = server.url();
     if (server.has_viewer()) {
-        std::printf("Viewer:   %s\n", url.c_str());
+        std::fprintf(out, "Viewer:   %s\n", url.c_str());
     }
     for (const auto& tileset : server.tilesets()) {
-        std::printf("TileJSON: %s%s.json\n", url.c_str(), tileset.name.c_str());
+        std::fprintf(out, "TileJSON: %s%s.json\n", url.c_str(), tileset.name.c_str());
     }
-    std::printf("Catalog:  %scatalog\n", url.c_str());
-    std::printf("Serving on %s with %u thread(s); press Ctrl+C (or send SIGTERM) to stop.\n", url.c_str(), server.threads());
-    std::fflush(stdout);
+    std::fprintf(out, "Catalog:  %scatalog\n", url.c_str());
+    std::fprintf(out, "Serving on %s with %u thread(s); press Ctrl+C (or send SIGTERM) to stop.\n", url.c_str(),
+        server.threads());
+    std::fflush(out);
 }
 
-void print_outcome(const serve::Outcome& outcome)
+void report_served(const serve::Outcome& outcome, CliContext& context)
 {
     const auto& s = outcome.server;
     const auto& c = outcome.cache;
     const double lookups = static_cast<double>(c.hits + c.misses);
-    std::fprintf(stderr,
-        "serve: stopped after %llu requests on %llu connections (2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu; "
-        "%llu timed out, %llu refused); tile cache %.1f%% hits, %llu tiles in %.1f MB\n",
-        static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.connections),
-        static_cast<unsigned long long>(s.responses_2xx), static_cast<unsigned long long>(s.responses_3xx),
-        static_cast<unsigned long long>(s.responses_4xx), static_cast<unsigned long long>(s.responses_5xx),
-        static_cast<unsigned long long>(s.timeouts), static_cast<unsigned long long>(s.refused),
-        lookups > 0 ? 100.0 * static_cast<double>(c.hits) / lookups : 0.0, static_cast<unsigned long long>(c.entries),
-        static_cast<double>(c.bytes) / 1e6);
+    const double hit_pct = lookups > 0 ? 100.0 * static_cast<double>(c.hits) / lookups : 0.0;
+    context.summary = fmt::format("serve: stopped after {} requests on {} connections (2xx {}, 3xx {}, 4xx {}, "
+        "5xx {}; {} timed out, {} refused); tile cache {:.1f}% hits, {} tiles in {:.1f} MB\n", s.requests,
+        s.connections, s.responses_2xx, s.responses_3xx, s.responses_4xx, s.responses_5xx, s.timeouts, s.refused,
+        hit_pct, c.entries, static_cast<double>(c.bytes) / 1e6);
+    context.outcome = {{"requests", s.requests}, {"connections", s.connections}, {"responses_2xx", s.responses_2xx},
+        {"responses_3xx", s.responses_3xx}, {"responses_4xx", s.responses_4xx}, {"responses_5xx", s.responses_5xx},
+        {"timeouts", s.timeouts}, {"refused", s.refused}, {"cache_hits", c.hits}, {"cache_misses", c.misses},
+        {"cached_tiles", c.entries}, {"cached_bytes", c.bytes}};
 }
 
 } // namespace
@@ -108,14 +112,16 @@ void add_serve_command(CLI::App& app, CliContext& context)
     command->add_option("--library-dir", flags->library_dir, "node_modules holding the viewer's libraries");
     command->add_option("--static-out", flags->static_dir, "Instead of serving, write the viewer with its libraries, "
         "config, PMTiles and tables to this folder, for any static web host (see docs/serving.md)");
-    for (const auto& [setting, flag] : {std::pair{"tilesets", "--tiles"}, {"data_dir", "--data"}, {"bind", "--bind"},
-             {"port", "--port"}, {"threads", "--threads"}, {"viewer_config", "--viewer-config"},
-             {"public_url", "--public-url"}, {"cache_mb", "--cache-mb"}, {"missing_tile_status", "--missing-tile-status"},
-             {"tile_max_age_s", "--max-age"}, {"read_timeout_s", "--timeout"}, {"max_connections", "--max-connections"},
-             {"viewer_dir", "--viewer-dir"}, {"library_dir", "--library-dir"}, {"static_dir", "--static-out"}}) {
-        flags->origins.set(setting, flag);
-    }
-    command->callback([flags, &context]() {
+    command->callback([command, flags, &context]() {
+        context.command = flags->static_dir.empty() ? "serve" : "serve --static-out";
+        for (const auto& [flag, setting] : {std::pair{"--tiles", "tilesets"}, {"--data", "data_dir"}, {"--bind", "bind"},
+                 {"--port", "port"}, {"--threads", "threads"}, {"--viewer-config", "viewer_config"},
+                 {"--public-url", "public_url"}, {"--cache-mb", "cache_mb"},
+                 {"--missing-tile-status", "missing_tile_status"}, {"--max-age", "tile_max_age_s"},
+                 {"--timeout", "read_timeout_s"}, {"--max-connections", "max_connections"},
+                 {"--viewer-dir", "viewer_dir"}, {"--library-dir", "library_dir"}, {"--static-out", "static_dir"}}) {
+            context.set_by(*command, flag, setting);
+        }
         auto& request = flags->request;
         for (const auto& text : flags->tiles) {
             request.tilesets.push_back(parse_tiles_flag(text));
@@ -124,36 +130,18 @@ void add_serve_command(CLI::App& app, CliContext& context)
         request.viewer_config = flags->viewer_config;
         request.viewer_dir = flags->viewer_dir;
         request.library_dir = flags->library_dir;
-        Diagnostics diagnostics;
-        Progress progress = Progress::for_terminal(context.quiet);
-        const auto print_diagnostics = [&diagnostics] {
-            for (const auto& entry : diagnostics.entries()) {
-                std::fprintf(stderr, "%s\n", entry.to_string().c_str());
-            }
-        };
-        serve::Outcome outcome;
-        try {
-            if (!flags->static_dir.empty()) {
-                const auto site = serve::write_static_site(request, flags->static_dir, diagnostics, progress);
-                print_diagnostics();
-                std::printf("Static viewer site: %s (%llu files, %.1f MB); serve it with any web server that "
-                            "answers range requests, e.g. open http://HOST/PATH/index.html\n",
-                    site.directory.string().c_str(), static_cast<unsigned long long>(site.files),
-                    static_cast<double>(site.bytes) / 1e6);
-                return;
-            }
-            outcome = serve::run(request, diagnostics, progress, [&](const serve::Server& server) {
-                print_diagnostics();
-                print_listening(server, context.quiet);
-            });
-        } catch (const SettingError& error) {
-            // Say which flag set the setting; cli/main prints and maps it to exit code 2.
-            print_diagnostics();
-            throw UsageError(fmt::format("{} (set by {})", error.what(), flags->origins.origin(error.setting())));
+        Progress progress = context.progress();
+        if (!flags->static_dir.empty()) {
+            const auto site = serve::write_static_site(request, flags->static_dir, context.diagnostics, progress);
+            context.summary = fmt::format("Static viewer site: {} ({} files, {:.1f} MB). Put it on any web server that "
+                "answers range requests and open index.html there (README.txt in it says what a host needs).\n",
+                site.directory.string(), site.files, static_cast<double>(site.bytes) / 1e6);
+            context.outcome = {{"static_dir", site.directory.string()}, {"files", site.files}, {"bytes", site.bytes}};
+            return;
         }
-        if (!context.quiet) {
-            print_outcome(outcome);
-        }
+        const auto outcome = serve::run(request, context.diagnostics, progress,
+            [&context](const serve::Server& server) { print_listening(server, context); });
+        report_served(outcome, context);
     });
 }
 
