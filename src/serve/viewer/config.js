@@ -1,11 +1,15 @@
 // Loads the viewer config (format in docs/serving.md) and fills in what it leaves out, so that
 // the rest of the viewer can rely on every field being there.
 
+// The disclosure gate's cell statuses (src/disclose/published_layer.hpp): every one but
+// `published` leaves the value empty. A config may relabel them or add its own.
 const DEFAULT_STATUSES = {
   published: {},
-  suppressed: { label: "suppressed by disclosure control", short: "suppressed", hidden: true },
-  caution: { label: "use with caution (CV between 15% and 30%)", short: "caution", mark: "†" },
-  unreliable: { label: "not reliable (CV above 30%)", short: "unreliable", hidden: true },
+  primary: { label: "suppressed: fewer persons than the disclosure threshold", short: "suppressed", hidden: true },
+  primary_dominance: { label: "suppressed: dominated by one or two contributors", short: "suppressed", hidden: true },
+  secondary: { label: "suppressed to protect another suppressed cell", short: "suppressed", hidden: true },
+  withheld_quality: { label: "not published: survey estimate with a CV above the limit", short: "not reliable", hidden: true },
+  derived_hidden: { label: "not published: derived from a suppressed value", short: "suppressed", hidden: true },
 };
 
 /** Resolves `url` against the page, so relative paths work on the server and on a static host. */
@@ -22,9 +26,10 @@ export async function loadConfig(url) {
 }
 
 function normalise(config) {
-  // A config that lists its statuses gets exactly those (the disclosure stage's vocabulary);
-  // one that does not gets the defaults.
-  const statuses = config.statuses ? { published: {}, ...config.statuses } : { ...DEFAULT_STATUSES };
+  // The config relabels statuses or adds its own; the gate's stay known (the legend lists only
+  // those the map shows).
+  const statuses = { ...DEFAULT_STATUSES, ...(config.statuses || {}) };
+  const cvCaution = config.cv_caution ?? 15;
   const layers = (config.layers || []).map((layer, index) => normaliseLayer(layer, index));
   const ids = new Set();
   for (const layer of layers) {
@@ -45,6 +50,7 @@ function normalise(config) {
     data: config.data || null,
     totalCodes: config.total_codes || ["_T", "ALL", "TOTAL", "Total", "total"],
     statuses,
+    cvCaution,
     layers,
     crosstab: config.crosstab === false ? null : { tables: null, default: {}, ...(config.crosstab || {}) },
   };

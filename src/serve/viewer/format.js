@@ -4,6 +4,7 @@
 export class Formatter {
   constructor(config) {
     this.statuses = config.statuses;
+    this.cvCaution = config.cvCaution;
     this.integer = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 0 });
     this.decimal = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 1 });
   }

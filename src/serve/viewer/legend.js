@@ -26,10 +26,15 @@ export function renderLegend(container, config, formatter, visible, timeMode, pr
     if (layer.value) {
       const shown = present(layer);
       const wanted = (name) => !shown || shown.has(name);
+      const hatched = new Map();  // one legend line per label (several statuses can share one)
       for (const [name, info] of Object.entries(config.statuses)) {
-        if (info.hidden && wanted(name)) {
+        if ((info.hidden || info.hatch) && wanted(name) && !hatched.has(info.label || name)) {
+          hatched.set(info.label || name, name);
           items.push(item(`<span class="swatch hatch" title="${escapeHtml(name)}"></span>`, info.label || name));
         }
+      }
+      if (layer.popup.some((f) => f.cv) && (!shown || shown.has("cv_caution"))) {
+        items.push(item('<span class="flag">†</span>', `CV above ${formatter.number(config.cvCaution)}%: use with caution`));
       }
       for (const [name, info] of Object.entries(config.statuses)) {
         if (info.mark && wanted(name)) {

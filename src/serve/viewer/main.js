@@ -130,13 +130,14 @@ async function start() {
     renderLegend(document.getElementById("legend-items"), config, formatter, visible, slider.current !== null,
       (layer) => presentStatuses(layer));
   };
-  // Statuses of the layer's loaded features (its value's and its popup fields'), "no_data" when a
-  // value is missing; null before any tile has loaded.
+  // Statuses of the values the layer draws from its loaded features, "no_data" when a value is
+  // missing, "cv_caution" when a popup estimate has a high CV; null before any tile has loaded.
   const presentStatuses = (layer) => {
     if (!map.getSource(layer.tileset) || !map.isSourceLoaded(layer.tileset)) {
       return null;
     }
-    const fields = [layer.value, ...layer.popup].filter((f) => f && f.status);
+    // The map draws only the value's status; the popup fields add the CV caution mark.
+    const fields = [layer.value].filter((f) => f && f.status);
     const found = new Set();
     for (const feature of map.querySourceFeatures(layer.tileset, { sourceLayer: layer.source_layer, filter: layer.filter })) {
       const p = feature.properties;
@@ -152,6 +153,11 @@ async function start() {
       for (const field of fields) {
         if (p[field.status] !== undefined) {
           found.add(p[field.status]);
+        }
+      }
+      for (const field of layer.popup) {
+        if (field.cv && typeof p[field.cv] === "number" && p[field.cv] > config.cvCaution && !formatter.isHidden(p[field.status])) {
+          found.add("cv_caution");
         }
       }
     }

@@ -17,7 +17,12 @@ export function popupHtml(layer, feature, formatter, monthly) {
     const cell = formatter.cell(properties[field.property], status, field.unit || "");
     let extra = "";
     if (field.cv && typeof properties[field.cv] === "number" && !cell.hidden) {
-      extra = ` <span class="hint">CV ${formatter.number(properties[field.cv])}%</span>`;
+      const cv = properties[field.cv];
+      const caution = cv > formatter.cvCaution;
+      extra = ` <span class="hint${caution ? " flag" : ""}">CV ${formatter.number(cv)}%${caution ? " †" : ""}</span>`;
+      if (caution && !cell.note) {
+        cell.note = `CV above ${formatter.number(formatter.cvCaution)}%: use with caution`;
+      }
     }
     const note = cell.note ? ` title="${escapeHtml(cell.note)}"` : "";
     rows.push(`<tr data-property="${escapeHtml(field.property)}"><td>${escapeHtml(field.label)}</td>` +

@@ -30,10 +30,13 @@ export function colourExpression(layer, statuses, fromState = false) {
     }
     byClass.push(NO_DATA);
   } else {
-    byClass = ["step", ["to-number", value], classes[0].colour];
-    for (const c of classes.slice(1)) {
-      byClass.push(Number(c.min), c.colour);
+    // As on the printed atlas (classes.json): class i holds min < value <= max, the first class
+    // also its min; the last class may be open (max null).
+    byClass = ["case"];
+    for (const c of classes.slice(0, -1)) {
+      byClass.push(["<=", ["to-number", value], Number(c.max)], c.colour);
     }
+    byClass.push(classes[classes.length - 1].colour);
   }
   const expression = ["case"];
   for (const [name, info] of Object.entries(statuses)) {
@@ -46,11 +49,12 @@ export function colourExpression(layer, statuses, fromState = false) {
 }
 
 /**
- * Opacity of the hatch drawn over withheld values: 1 where the value is withheld, 0 elsewhere.
+ * Opacity of the hatch: 1 where the value is withheld (over grey) or flagged with `hatch` (over
+ * its class colour, as the atlas marks unreliable values), 0 elsewhere.
  * An opacity rather than a filter, because filters cannot read feature state (time slider).
  */
 export function hatchOpacity(layer, statuses, fromState = false) {
-  const hidden = Object.entries(statuses).filter(([, info]) => info.hidden).map(([name]) => name);
+  const hidden = Object.entries(statuses).filter(([, info]) => info.hidden || info.hatch).map(([name]) => name);
   return ["case", ["in", statusExpression(layer, fromState), ["literal", hidden]], 1, 0];
 }
 

@@ -168,6 +168,20 @@ try {
   const popup = await page.locator(".maplibregl-popup-content .popup").innerText();
   check(popup.includes("Norte") && popup.includes(english.format(norte.persons)), `served: the popup of Norte shows ${english.format(norte.persons)} persons`);
   check(popup.includes("CV 6.1%"), "served: the popup shows the survey estimate's CV");
+  await page.locator(".maplibregl-popup-close-button").click();
+  await clickAt(page, [-68.25, 1.75]);  // Este: survey CV 21.7%, published with the caution mark
+  await page.waitForFunction(() => document.querySelector(".maplibregl-popup-content .popup h3")?.textContent === "Este");
+  const este = await page.locator(".maplibregl-popup-content .popup").innerText();
+  check(este.includes("CV 21.7% †") && este.includes("use with caution"), "served: a CV above 15% is flagged in the popup");
+  await page.locator(".maplibregl-popup-close-button").click();
+  await clickAt(page, [-69.75, 0.25]);  // Oeste: suppressed count, estimate withheld for quality
+  await page.waitForFunction(() => document.querySelector(".maplibregl-popup-content .popup h3")?.textContent === "Oeste");
+  const oeste = await page.locator(".maplibregl-popup-content .popup").innerText();
+  check(oeste.includes("suppressed (< 10)") && oeste.includes("not reliable") && !/\b0\b/.test(oeste.replace(/XA-0\d/g, "")),
+    "served: Oeste's suppressed count and withheld estimate read as such, never as 0");
+  await page.locator(".maplibregl-popup-close-button").click();
+  await clickAt(page, [-69.75, 1.25]);
+  await page.waitForFunction(() => document.querySelector(".maplibregl-popup-content .popup h3")?.textContent === "Norte");
   await page.waitForSelector('#details figure[data-chart="series"] svg');
   const points = await page.locator('#details figure[data-chart="series"] svg circle').count();
   check(points === 6, `served: the monthly series chart has 6 months (${points} points)`);
@@ -181,13 +195,13 @@ try {
   await page.selectOption('select[name="filter-unit_code"]', "XA-03");
   const hidden = cellOf({ month: "2024-03", unit_code: "XA-03", sex: "F", age_group: "_T", nationality: "VEN" });
   const hiddenCell = page.locator('table.crosstab td[data-row="VEN"][data-column="F"]');
-  check(hidden.status === "suppressed" && (await hiddenCell.getAttribute("class")).includes("suppressed") &&
-    (await hiddenCell.innerText()).includes("suppressed"), "served: a suppressed cell (Oeste, VEN women) reads as suppressed");
+  check(hidden.status === "primary" && (await hiddenCell.getAttribute("class")).includes("suppressed") &&
+    (await hiddenCell.innerText()).includes("suppressed"), `served: a suppressed cell (Oeste, VEN women, ${hidden.status}) reads as suppressed`);
   await page.selectOption('select[name="filter-unit_code"]', "XA-04");
   await page.selectOption('select[name="rows"]', "age_group");
   const children = cellOf({ month: "2024-03", unit_code: "XA-04", sex: "_T", age_group: "0-17", nationality: "_T" });
   const childCell = (await page.locator('table.crosstab td[data-row="0-17"][data-column="_T"]').innerText()).trim();
-  check(childCell === (children.status === "suppressed" ? "suppressed (< 10 persons)" : english.format(Number(children.value))),
+  check(childCell === (children.status !== "published" ? "suppressed" : english.format(Number(children.value))),
     `served: rows switched to age group: Sur, children 0-17, total = ${childCell}`);
 
   // Time slider to March: the units take the month's values.
