@@ -22,6 +22,7 @@ struct ServeFlags {
     std::vector<std::string> tiles;
     std::string data_dir;
     std::string viewer_config;
+    std::string classes_file;
     std::string viewer_dir;
     std::string library_dir;
     std::string static_dir;
@@ -98,6 +99,8 @@ void add_serve_command(CLI::App& app, CliContext& context)
     command->add_option("--threads", r.threads, "Worker threads (0: one per core)")->capture_default_str();
     command->add_option("--viewer-config", flags->viewer_config,
         "Viewer config JSON (layers, classes, colours, popups, series; see docs/serving.md); default: generated");
+    command->add_option("--classes", flags->classes_file,
+        "The atlas's classes.json (written by migratlas render): the generated viewer takes its classes and colours");
     command->add_option("--public-url", r.public_url,
         "Base URL of the server as clients reach it (behind a proxy), used in TileJSON");
     command->add_option("--cache-mb", r.cache_mb, "Memory for hot tiles, MB")->capture_default_str();
@@ -115,7 +118,7 @@ void add_serve_command(CLI::App& app, CliContext& context)
     command->callback([command, flags, &context]() {
         context.command = flags->static_dir.empty() ? "serve" : "serve --static-out";
         for (const auto& [flag, setting] : {std::pair{"--tiles", "tilesets"}, {"--data", "data_dir"}, {"--bind", "bind"},
-                 {"--port", "port"}, {"--threads", "threads"}, {"--viewer-config", "viewer_config"},
+                 {"--port", "port"}, {"--threads", "threads"}, {"--viewer-config", "viewer_config"}, {"--classes", "classes_file"},
                  {"--public-url", "public_url"}, {"--cache-mb", "cache_mb"},
                  {"--missing-tile-status", "missing_tile_status"}, {"--max-age", "tile_max_age_s"},
                  {"--timeout", "read_timeout_s"}, {"--max-connections", "max_connections"},
@@ -128,6 +131,7 @@ void add_serve_command(CLI::App& app, CliContext& context)
         }
         request.data_dir = flags->data_dir;
         request.viewer_config = flags->viewer_config;
+        request.classes_file = flags->classes_file;
         request.viewer_dir = flags->viewer_dir;
         request.library_dir = flags->library_dir;
         Progress progress = context.progress();

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <cmath>
 #include <set>
 
@@ -104,8 +105,7 @@ ViewerAssets viewer_assets(const Request& request, const std::vector<std::unique
         served.push_back(tileset.get());
         sources.emplace(tileset->name(), nlohmann::json{{"tilejson", tileset->name() + ".json"}});
     }
-    auto config = request.viewer_config.empty() ? default_viewer_config(served, has_data)
-                                                : read_viewer_config(request.viewer_config);
+    auto config = viewer_config_for(request, served, diagnostics);
     std::error_code ignored;
     const bool has_package = has_data && std::filesystem::is_regular_file(request.data_dir / "datapackage.json", ignored);
     attach_sources(config, sources, has_package ? "data/datapackage.json" : "",
@@ -115,6 +115,40 @@ ViewerAssets viewer_assets(const Request& request, const std::vector<std::unique
 }
 
 } // namespace
+
+nlohmann::json viewer_config_for(const Request& request, const std::vector<const Tileset*>& tilesets,
+    Diagnostics& diagnostics)
+{
+    if (!request.viewer_config.empty()) {
+        if (!request.classes_file.empty()) {
+            throw SettingError("classes_file", "give either a viewer config or the atlas classes, not both "
+                "(a viewer config holds its own classes)");
+        }
+        return read_viewer_config(request.viewer_config);
+    }
+    const auto package_path = request.data_dir / "datapackage.json";
+    std::error_code ignored;
+    const bool has_package = !request.data_dir.empty() && std::filesystem::is_regular_file(package_path, ignored);
+    auto config = default_viewer_config(tilesets, has_package);
+    if (!request.classes_file.empty()) {
+        apply_atlas_classes(config, read_atlas_classes(request.classes_file), tilesets, request.classes_file.string(),
+            diagnostics);
+    }
+    if (has_package) {
+        std::ifstream in(package_path, std::ios::binary);
+        const auto package = nlohmann::json::parse(in, nullptr, false);
+        if (package.is_object()) {
+            attach_series(config, package);
+            if (package.contains("title") && package["title"].is_string()) {
+                config["title"] = package["title"];
+            }
+        } else {
+            diagnostics.warn("bad_datapackage", SourcePos{package_path.string(), 0, 0},
+                "not a JSON object: the viewer shows no charts or cross-table");
+        }
+    }
+    return config;
+}
 
 std::string default_tileset_name(const std::filesystem::path& path)
 {

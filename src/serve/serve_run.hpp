@@ -8,6 +8,8 @@
 #include "serve/http_server.hpp"
 #include "serve/tile_cache.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -31,6 +33,7 @@ struct Request {
     std::filesystem::path viewer_dir;          ///< setting "viewer_dir": empty = the viewer built with migratlas
     std::filesystem::path library_dir;         ///< setting "library_dir": node_modules holding the viewer's libraries (empty = built-in)
     std::filesystem::path viewer_config;       ///< setting "viewer_config": a viewer config file (empty = generated)
+    std::filesystem::path classes_file;        ///< setting "classes_file": the atlas's classes.json, styling the generated config
     std::string public_url;                    ///< setting "public_url": base URL in TileJSON (empty = from the Host header)
     int cache_mb = 256;                        ///< setting "cache_mb": hot-tile cache size, 0-65536
     int missing_tile_status = 204;             ///< setting "missing_tile_status": 204 or 404
@@ -88,6 +91,15 @@ private:
 /// the URL there).
 Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress,
     const std::function<void(const Server&)>& on_listening = {});
+
+class Tileset;
+
+/// The viewer config of `request` before its sources are attached: the config file, or one
+/// generated from the tilesets' vector layers, styled by the atlas classes file when given, with
+/// the published tables' monthly series. SettingError when both a config file and a classes
+/// file are given.
+[[nodiscard]] nlohmann::json viewer_config_for(const Request& request, const std::vector<const Tileset*>& tilesets,
+    Diagnostics& diagnostics);
 
 /// The URL name of an archive given without NAME=: its file stem with characters other than
 /// [A-Za-z0-9_-] replaced by '_'.

@@ -249,8 +249,7 @@ StaticSiteOutcome write_static_site(const Request& request, const fs::path& dire
                 "no datapackage.json: the viewer shows no charts or cross-table");
         }
     }
-    auto config = request.viewer_config.empty() ? default_viewer_config(served, !data_url.empty())
-                                                : read_viewer_config(request.viewer_config);
+    auto config = viewer_config_for(request, served, diagnostics);
     // Tilesets named in the config keep their own source; the site's archives replace the server's.
     if (config.contains("tilesets") && config["tilesets"].is_object()) {
         for (const auto& [name, source] : sources) {

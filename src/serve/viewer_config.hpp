@@ -5,6 +5,8 @@
 
 #include "serve/tileset.hpp"
 
+#include "common/diagnostics.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -37,6 +39,22 @@ struct LibraryFile {
 /// A config showing every vector layer of every tileset with a neutral style and popups of
 /// all fields: what `serve` shows when it is given no config.
 [[nodiscard]] nlohmann::json default_viewer_config(const std::vector<const Tileset*>& tilesets, bool has_data);
+
+/// Replaces the generated layers of `config` by the atlas's (classes.json, format
+/// migratlas-classes/1, written by `migratlas render` beside the pages): each atlas layer becomes a
+/// viewer layer on the served vector layer named after its product (or holding its field), with
+/// the same classes, colours, labels, symbol sizes and hatched statuses as the printed pages.
+/// Atlas layers no served tileset carries are reported in `diagnostics` and left out.
+void apply_atlas_classes(nlohmann::json& config, const nlohmann::json& classes, const std::vector<const Tileset*>& tilesets,
+    const std::string& origin, Diagnostics& diagnostics);
+
+/// Reads an atlas classes.json. Throws InputError naming the file when it is not one.
+[[nodiscard]] nlohmann::json read_atlas_classes(const std::filesystem::path& path);
+
+/// Gives layers with a key and no series the monthly series of a published table keyed by the
+/// same thing (unit_code for code, point_id for point_id ...), with a month or period dimension,
+/// and its sex and age group structure when the table has those breakdowns.
+void attach_series(nlohmann::json& config, const nlohmann::json& datapackage);
 
 /// Reads a config file. Throws InputError naming the file when it is not a JSON object or a
 /// layer lacks `id`, `tileset` or `source_layer`.

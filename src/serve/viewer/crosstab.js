@@ -114,12 +114,24 @@ export class CrossTable {
       if (!dimension.total) {
         options.unshift(["", "all (sum)"]);
       }
-      const current = this.state.filters[dimension.name] ?? (dimension.total || "");
+      const current = this.filterValue(dimension);
       this.select(dimension.title, `filter-${dimension.name}`, options, current, (value) => {
         this.state.filters[dimension.name] = value;
         this.renderTable();
       });
     }
+  }
+
+  /**
+   * The value a breakdown that is neither rows nor columns is held at: the user's choice, else
+   * its total, else its first value (one month, one unit: a sum over those would mix published
+   * and suppressed cells into lower bounds; "all (sum)" stays one click away).
+   */
+  filterValue(dimension) {
+    if (dimension.name in this.state.filters) {
+      return this.state.filters[dimension.name];
+    }
+    return dimension.total || dimension.values[0] || "";
   }
 
   renderTable() {
@@ -131,7 +143,7 @@ export class CrossTable {
       if (dimension === rows || dimension === columns) {
         continue;
       }
-      const value = this.state.filters[dimension.name] ?? (dimension.total || "");
+      const value = this.filterValue(dimension);
       if (value !== "") {
         fixed[dimension.name] = value;
       }

@@ -182,6 +182,15 @@ async function start() {
     map.once("error", (event) => (map.loaded() ? null : reject(new Error(`map: ${event.error?.message || "style error"}`))));
   });
   refresh();
+  if (!config.view.bounds && !config.view.center) {
+    // No view configured: frame what the tilesets cover.
+    const boxes = Object.keys(config.tilesets).map((name) => map.getSource(name)?.bounds).filter(Boolean);
+    if (boxes.length) {
+      const union = boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
+      map.fitBounds(union, { padding: 24, animate: false });
+      config.view.bounds = union;
+    }
+  }
 
   // Popups: the topmost visible feature under the pointer.
   const interactive = () => config.layers.filter((l) => visible.has(l.id)).reverse()

@@ -131,18 +131,20 @@ async function checkScreenshot(page, file, label) {
   check(stats.near[0] > 2000 && stats.near[1] > 2000, `${label}: both class colours are drawn (${stats.near.join(", ")} pixels)`);
 }
 
-async function renderedUnits(page) {
-  return page.evaluate(() => {
+async function renderedUnits(page, layer = "units-persons") {
+  return page.evaluate((id) => {
     const map = window.migratlasViewer.map;
-    return [...new Set(map.queryRenderedFeatures({ layers: ["units-persons:fill"] }).map((f) => f.properties.code))].sort();
-  });
+    return [...new Set(map.queryRenderedFeatures({ layers: [`${id}:fill`] }).map((f) => f.properties.code))].sort();
+  }, layer);
 }
 
 const started = Date.now();
 const server = await startServer();
 const site = path.join(outDir, "site");
+// The static site is generated without a viewer config, from the atlas's classes.json: the
+// layers, classes and series are what `serve` derives from the tiles, the atlas and the tables.
 const exported = spawnSync(migratlas, ["serve", "--tiles", `atlas=${path.join(tilesDir, "atlas.pmtiles")}`, "--data",
-  path.join(fixtureDir, "published"), "--viewer-config", path.join(fixtureDir, "viewer.json"), "--static-out", site], { encoding: "utf8" });
+  path.join(fixtureDir, "published"), "--classes", path.join(fixtureDir, "classes.json"), "--static-out", site], { encoding: "utf8" });
 check(exported.status === 0, `static site written (${exported.stdout.trim() || exported.stderr.trim()})`);
 const host = await startStaticHost(site);
 const profile = fs.mkdtempSync(path.join(outDir, "chromium-profile-"));
@@ -227,7 +229,10 @@ try {
   const second = await openViewer(context, staticUrl, "static");
   const ranges = second.responses.filter((r) => r.url.endsWith("/tiles/atlas.pmtiles"));
   check(ranges.length > 0 && ranges.every((r) => r.status === 206), `static: ${ranges.length} range requests to atlas.pmtiles answered 206`);
-  check(JSON.stringify(await renderedUnits(second.page)) === JSON.stringify(["XA-01", "XA-02", "XA-03", "XA-04"]), "static: the four units are drawn");
+  check(JSON.stringify(await renderedUnits(second.page, "arrivals")) === JSON.stringify(["XA-01", "XA-02", "XA-03", "XA-04"]), "static: the four units are drawn");
+  const legend = await second.page.locator("#legend-items").innerText();
+  check(legend.includes("2,001 - 5,000") && legend.includes("Suppressed: fewer than 10 persons"),
+    "static: the legend has the atlas's class labels and hatch");
   await checkScreenshot(second.page, path.join(outDir, "viewer-static.png"), "static");
   await clickAt(second.page, [-69.75, 1.25]);
   await second.page.waitForSelector(".maplibregl-popup-content .popup");
