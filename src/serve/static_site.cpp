@@ -166,9 +166,13 @@ Any static host works if it:
   * allows cross-origin reads (Access-Control-Allow-Origin, and Range in
     Access-Control-Allow-Headers) if the tiles are on another host than index.html.
 
-Contents: index.html and viewer/ (the viewer), lib/ (MapLibre GL JS, pmtiles, d3, Observable Plot
-with their licences), config.json (layers, classes, colours; docs/serving.md), tiles/ (PMTiles),
-data/ (the published tables and their datapackage.json).
+Contents: index.html and viewer/ (the viewer), lib/ (the libraries it loads), config.json
+(layers, classes, colours; docs/serving.md of migratlas), tiles/ (PMTiles), data/ (the published
+tables and their datapackage.json).
+
+Libraries in lib/, as installed from npm: MapLibre GL JS (BSD-3-Clause, lib/maplibre-gl.LICENSE.txt),
+pmtiles (BSD-3-Clause, Copyright Protomaps LLC), d3 (ISC, lib/d3.LICENSE.txt), Observable Plot
+(ISC, lib/plot.LICENSE.txt).
 )";
 
 } // namespace
