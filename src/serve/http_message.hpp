@@ -15,7 +15,6 @@ struct HttpRequest {
     std::string_view host;
     std::string_view accept_encoding;
     std::string_view if_none_match;
-    std::string_view access_control_request_headers;
     bool keep_alive = true;
 };
 

@@ -188,7 +188,6 @@ private:
         request.host = view(message[http::field::host]);
         request.accept_encoding = view(message[http::field::accept_encoding]);
         request.if_none_match = view(message[http::field::if_none_match]);
-        request.access_control_request_headers = view(message[http::field::access_control_request_headers]);
         request.keep_alive = message.keep_alive();
         try {
             m_response = m_server.m_router.handle(request);

@@ -128,16 +128,16 @@ HttpResponse Router::route(const HttpRequest& request, std::string_view path)
         return index ? file(request, *index) : error(404, "404 Not Found: the viewer has no index.html");
     }
     if (path == "/health") {
-        return json_document(request, nlohmann::json{{"status", "ok"}, {"tilesets", m_tilesets.size()}}.dump());
+        return json_document(nlohmann::json{{"status", "ok"}, {"tilesets", m_tilesets.size()}}.dump());
     }
     if (path == "/catalog") {
-        return json_document(request, catalog(base_url(request)).dump(2));
+        return json_document(catalog(base_url(request)).dump(2));
     }
     if (path == "/config.json") {
         if (m_viewer.config_json.empty()) {
             return error(404, "404 Not Found: no viewer configuration");
         }
-        return json_document(request, m_viewer.config_json);
+        return json_document(m_viewer.config_json);
     }
     const auto [first, rest] = split_first(path.substr(1));
     if (first == "data") {
@@ -217,7 +217,7 @@ HttpResponse Router::tilejson(const HttpRequest& request, const Tileset& tileset
     auto document = tileset.tilejson();
     document["tiles"] = nlohmann::json::array(
         {fmt::format("{}/{}/{{z}}/{{x}}/{{y}}.{}", base_url(request), tileset.name(), tileset.extension())});
-    return json_document(request, document.dump(2));
+    return json_document(document.dump(2));
 }
 
 nlohmann::json Router::catalog(const std::string& base) const
@@ -285,9 +285,8 @@ HttpResponse Router::file(const HttpRequest& request, const std::filesystem::pat
     return response;
 }
 
-HttpResponse Router::json_document(const HttpRequest& request, std::string body) const
+HttpResponse Router::json_document(std::string body) const
 {
-    (void)request;
     auto response = HttpResponse::json(200, std::move(body));
     response.add_header("Cache-Control", fmt::format("public, max-age={}", m_settings.metadata_max_age_s));
     response.add_header("Access-Control-Allow-Origin", "*");

@@ -53,7 +53,7 @@ private:
     [[nodiscard]] HttpResponse tile(const HttpRequest& request, Tileset& tileset, std::string_view rest);
     [[nodiscard]] HttpResponse tilejson(const HttpRequest& request, const Tileset& tileset) const;
     [[nodiscard]] HttpResponse file(const HttpRequest& request, const std::filesystem::path& path);
-    [[nodiscard]] HttpResponse json_document(const HttpRequest& request, std::string body) const;
+    [[nodiscard]] HttpResponse json_document(std::string body) const;
     [[nodiscard]] std::string base_url(const HttpRequest& request) const;
 
     std::vector<std::unique_ptr<Tileset>> m_tilesets;
