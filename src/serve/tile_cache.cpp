@@ -1,5 +1,7 @@
 #include "serve/tile_cache.hpp"
 
+#include <mutex>
+
 namespace migratlas::serve {
 
 TileCache::TileCache(std::size_t max_bytes) : m_shard_budget(max_bytes / shard_count) {}
@@ -7,16 +9,37 @@ TileCache::TileCache(std::size_t max_bytes) : m_shard_budget(max_bytes / shard_c
 std::shared_ptr<const PreparedTile> TileCache::find(const TileKey& key)
 {
     Shard& s = shard(key);
-    const std::lock_guard lock(s.mutex);
+    const std::shared_lock lock(s.mutex);
     if (const auto it = s.index.find(key); it != s.index.end()) {
-        if (it->second != s.order.begin()) {
-            s.order.splice(s.order.begin(), s.order, it->second);
+        Slot& slot = *it->second;
+        if (!slot.used.load(std::memory_order_relaxed)) {
+            slot.used.store(true, std::memory_order_relaxed);
         }
-        ++s.hits;
-        return it->second->second;
+        s.hits.fetch_add(1, std::memory_order_relaxed);
+        return slot.tile;
     }
-    ++s.misses;
+    s.misses.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
+}
+
+void TileCache::evict_one(Shard& s)
+{
+    // Passes over used slots (clearing the mark) until one unused since the last turn.
+    while (true) {
+        if (s.hand >= s.clock.size()) {
+            s.hand = 0;
+        }
+        Slot* slot = s.clock[s.hand];
+        if (slot->used.exchange(false, std::memory_order_relaxed)) {
+            ++s.hand;
+            continue;
+        }
+        s.bytes -= slot->tile->footprint();
+        s.clock[s.hand] = s.clock.back();
+        s.clock.pop_back();
+        s.index.erase(slot->key);  // destroys the slot
+        return;
+    }
 }
 
 void TileCache::insert(const TileKey& key, std::shared_ptr<const PreparedTile> tile)
@@ -26,30 +49,29 @@ void TileCache::insert(const TileKey& key, std::shared_ptr<const PreparedTile> t
         return;  // larger than a shard's share: never cached, always read
     }
     Shard& s = shard(key);
-    const std::lock_guard lock(s.mutex);
+    const std::unique_lock lock(s.mutex);
     if (const auto it = s.index.find(key); it != s.index.end()) {
-        s.bytes -= it->second->second->footprint();
-        s.order.erase(it->second);
-        s.index.erase(it);
+        // Another worker prepared the same tile meanwhile: keep one.
+        return;
     }
-    s.order.emplace_front(key, std::move(tile));
-    s.index.emplace(key, s.order.begin());
+    while (s.bytes + size > m_shard_budget && !s.clock.empty()) {
+        evict_one(s);
+    }
+    auto slot = std::make_unique<Slot>();
+    slot->key = key;
+    slot->tile = std::move(tile);
+    s.clock.push_back(slot.get());
+    s.index.emplace(key, std::move(slot));
     s.bytes += size;
-    while (s.bytes > m_shard_budget && !s.order.empty()) {
-        auto& [old_key, old_tile] = s.order.back();
-        s.bytes -= old_tile->footprint();
-        s.index.erase(old_key);
-        s.order.pop_back();
-    }
 }
 
 TileCacheStats TileCache::stats() const
 {
     TileCacheStats stats;
     for (const auto& s : m_shards) {
-        const std::lock_guard lock(s.mutex);
-        stats.hits += s.hits;
-        stats.misses += s.misses;
+        const std::shared_lock lock(s.mutex);
+        stats.hits += s.hits.load(std::memory_order_relaxed);
+        stats.misses += s.misses.load(std::memory_order_relaxed);
         stats.entries += s.index.size();
         stats.bytes += s.bytes;
     }

@@ -1,16 +1,16 @@
 // The hot-tile cache of `serve`: ready-to-send tile responses (body and header lines) keyed by
-// tileset, tile id and encoding, bounded in bytes, least recently used evicted, sharded by key
-// so that worker threads rarely wait on each other.
+// tileset, tile id and encoding, bounded in bytes, sharded by key.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <list>
+#include <atomic>
 #include <memory>
-#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace migratlas::serve {
 
@@ -54,6 +54,11 @@ struct TileCacheStats {
     std::uint64_t bytes = 0;
 };
 
+/// Reads never wait for each other: a hit takes a shared lock and marks its entry as used; only
+/// misses (inserting, evicting) take the exclusive lock. Eviction is CLOCK (an entry used since
+/// the hand last passed survives one more turn), an approximation of least recently used that
+/// needs no write on a hit. (An exclusive lock per hit let a worker that was preempted while
+/// holding it stall the other workers: a latency tail under load.)
 class TileCache {
 public:
     /// `max_bytes` 0 disables caching (every request reads the archive).
@@ -65,16 +70,22 @@ public:
 
 private:
     static constexpr std::size_t shard_count = 16;
+    struct Slot {
+        TileKey key;
+        std::shared_ptr<const PreparedTile> tile;
+        std::atomic<bool> used{false};
+    };
     struct alignas(64) Shard {
-        using Order = std::list<std::pair<TileKey, std::shared_ptr<const PreparedTile>>>;
-        mutable std::mutex mutex;
-        Order order;  // most recently used first
-        std::unordered_map<TileKey, Order::iterator, TileKeyHash> index;
+        mutable std::shared_mutex mutex;
+        std::unordered_map<TileKey, std::unique_ptr<Slot>, TileKeyHash> index;
+        std::vector<Slot*> clock;  // every slot once; the hand walks it when room is needed
+        std::size_t hand = 0;
         std::size_t bytes = 0;
-        std::uint64_t hits = 0;
-        std::uint64_t misses = 0;
+        std::atomic<std::uint64_t> hits{0};
+        std::atomic<std::uint64_t> misses{0};
     };
     Shard& shard(const TileKey& key) { return m_shards[TileKeyHash{}(key) % shard_count]; }
+    static void evict_one(Shard& shard);
 
     std::size_t m_shard_budget;
     std::array<Shard, shard_count> m_shards;
