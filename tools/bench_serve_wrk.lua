@@ -6,6 +6,9 @@ for line in io.lines(os.getenv("BENCH_PATHS")) do
   paths[#paths + 1] = os.getenv("BENCH_PREFIX") .. line
 end
 local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "0")
+-- With BENCH_DELAY_MS each connection waits that long between its requests: a fixed offered load
+-- below both servers' capacity, so that latency is the server's and not the saturated client's.
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local wrk_threads = tonumber(os.getenv("BENCH_WRK_THREADS") or "1")
 local next_id = 0
 local counter = 0
@@ -29,6 +32,12 @@ function request()
     wrk.thread:stop()
   end
   return wrk.format("GET", paths[(counter % #paths) + 1], { ["Accept-Encoding"] = "gzip" })
+end
+
+if delay_ms > 0 then
+  function delay()
+    return delay_ms
+  end
 end
 
 function done(summary, latency, requests)
