@@ -5,7 +5,7 @@
 #include "workspace/workspace.hpp"
 #include "survey/calibration_model.hpp"
 #include "survey/controls.hpp"
-#include "survey/number_format.hpp"
+#include "common/number_format.hpp"
 #include "survey/survey_data.hpp"
 #include "survey/survey_io.hpp"
 

@@ -1,7 +1,7 @@
 #include "survey/calibrator.hpp"
 
 #include "common/error.hpp"
-#include "survey/number_format.hpp"
+#include "common/number_format.hpp"
 
 #include <Eigen/Dense>
 
