@@ -40,6 +40,20 @@ TEST(SurveyCli, CollinearControlsFailWithoutWritingWeights)
     EXPECT_NE(log.find("collinear constraints: margin 'area' category 'urban'"), std::string::npos) << log;
 }
 
+TEST(SurveyCli, DuplicatePersonIdsFailWithEveryRepeatListed)
+{
+    TempDir dir;
+    const auto duplicates = fixtures / "duplicate_person_ids";
+    const auto out = dir.path() / "weights.csv";
+    const int code = run("calibrate --survey " + (duplicates / "survey.csv").string() + " --controls " +
+        (duplicates / "controls.csv").string() + " --weights-out " + out.string(), dir.path() / "log.txt");
+    EXPECT_EQ(code, 1);
+    EXPECT_FALSE(std::filesystem::exists(out));
+    const auto log = migratlas::test::read_file(dir.path() / "log.txt");
+    EXPECT_NE(log.find(migratlas::test::read_file(duplicates / "expected_rejects.txt")), std::string::npos) << log;
+    EXPECT_NE(log.find("duplicate_id 3"), std::string::npos) << log;
+}
+
 TEST(SurveyCli, InconsistentTotalsFailWithoutWritingWeights)
 {
     TempDir dir;
