@@ -77,42 +77,47 @@ private:
 };
 
 /// The accepted row of every person id read so far, so that a repeated id is rejected with the
-/// line of its first occurrence. Slots hold (hash, row) pairs and the ids stay in the IdColumn:
-/// 1 M ids cost 8 MB of slots, not a copy of every id.
+/// line of its first occurrence. While ids arrive in increasing order (shorter first, then byte
+/// order: 1, 2, ..., 10 as well as P0001, P0002), none can repeat an earlier one and nothing is
+/// hashed: survey files are usually written that way, and hashing 1 M ids into a table that does
+/// not fit in cache cost a quarter of the read. The first id out of order builds the table from
+/// the ids so far. Slots hold (hash, row) pairs; the ids stay in the IdColumn.
 class IdIndex {
 public:
-    explicit IdIndex(const IdColumn& ids) : m_ids(ids), m_slots(1024) {}
+    explicit IdIndex(const IdColumn& ids) : m_ids(ids) {}
 
     /// Sizes the table for `ids` ids, so that a large file is not rehashed on the way.
     void reserve(std::size_t ids)
     {
-        std::size_t size = m_slots.size();
-        while (size < 2 * ids) {
-            size *= 2;
-        }
-        if (size > m_slots.size()) {
-            rehash(size);
+        m_expected = ids;
+        if (!m_slots.empty()) {
+            grow_to(2 * ids);
         }
     }
 
     /// The row of an earlier `id`, or nullopt after recording `row` (the next accepted row) for it.
     std::optional<std::size_t> find_or_add(std::string_view id, std::size_t row)
     {
+        if (m_slots.empty() && (row == 0 || follows(m_ids[row - 1], id))) {
+            return std::nullopt;
+        }
         if (row >= empty_row) {
             throw DataError("more than " + std::to_string(empty_row) + " survey rows");
         }
+        if (m_slots.empty()) {
+            start_hashing(row);
+        }
         const auto hash = static_cast<std::uint32_t>(hash_text(id));
-        const std::size_t mask = m_slots.size() - 1;
-        std::size_t slot = hash & mask;
+        std::size_t slot = hash & (m_slots.size() - 1);
         while (m_slots[slot].row != empty_row) {
             if (m_slots[slot].hash == hash && m_ids[m_slots[slot].row] == id) {
                 return m_slots[slot].row;
             }
-            slot = (slot + 1) & mask;
+            slot = (slot + 1) & (m_slots.size() - 1);
         }
         m_slots[slot] = Slot{hash, static_cast<std::uint32_t>(row)};
         if (++m_count * 2 > m_slots.size()) {
-            rehash(m_slots.size() * 2);
+            grow_to(m_slots.size() * 2);
         }
         return std::nullopt;
     }
@@ -124,26 +129,52 @@ private:
         std::uint32_t row = empty_row;
     };
 
-    void rehash(std::size_t slot_count)
+    static bool follows(std::string_view previous, std::string_view id)
     {
-        std::vector<Slot> old(slot_count);
+        return id.size() > previous.size() || (id.size() == previous.size() && id > previous);
+    }
+
+    /// The ids of rows [0, rows) are distinct: they arrived in increasing order.
+    void start_hashing(std::size_t rows)
+    {
+        grow_to(2 * std::max(rows, m_expected));
+        for (std::size_t k = 0; k < rows; ++k) {
+            place(Slot{static_cast<std::uint32_t>(hash_text(m_ids[k])), static_cast<std::uint32_t>(k)});
+        }
+        m_count = rows;
+    }
+
+    void place(const Slot& entry)
+    {
+        std::size_t slot = entry.hash & (m_slots.size() - 1);
+        while (m_slots[slot].row != empty_row) {
+            slot = (slot + 1) & (m_slots.size() - 1);
+        }
+        m_slots[slot] = entry;
+    }
+
+    void grow_to(std::size_t min_slots)
+    {
+        std::size_t size = std::max<std::size_t>(m_slots.size(), 1024);
+        while (size < min_slots) {
+            size *= 2;
+        }
+        if (size == m_slots.size()) {
+            return;
+        }
+        std::vector<Slot> old(size);
         old.swap(m_slots);
-        const std::size_t mask = slot_count - 1;
         for (const Slot& entry : old) {
-            if (entry.row == empty_row) {
-                continue;
+            if (entry.row != empty_row) {
+                place(entry);
             }
-            std::size_t slot = entry.hash & mask;
-            while (m_slots[slot].row != empty_row) {
-                slot = (slot + 1) & mask;
-            }
-            m_slots[slot] = entry;
         }
     }
 
     const IdColumn& m_ids;
-    std::vector<Slot> m_slots;  ///< size a power of two, at most half full
+    std::vector<Slot> m_slots;  ///< empty while the ids are in order; else a power of two, at most half full
     std::size_t m_count = 0;
+    std::size_t m_expected = 0;
 };
 
 } // namespace

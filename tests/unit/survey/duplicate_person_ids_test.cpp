@@ -10,7 +10,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <numeric>
 #include <string>
+#include <vector>
 
 namespace migratlas::survey {
 namespace {
@@ -140,25 +142,50 @@ TEST(DuplicatePersonIds, ARowRejectedForAnotherReasonIsNotTheFirstOccurrence)
     EXPECT_EQ(diagnostics.reject_counts().at("bad_weight"), 1U);
 }
 
-TEST(DuplicatePersonIds, AreFoundAmongThousandsOfIds)
+/// Reads ids in the given order (3000 distinct ones, then `repeats`) and returns the rejects.
+std::vector<Diagnostic> duplicates_among(const std::vector<int>& order, const std::vector<int>& repeats)
 {
-    // Enough rows to grow the id index both before and after the reading sample sizes it.
     TempDir dir;
     std::string survey = "person_id,design_weight,sex\n";
-    for (int k = 1; k <= 3000; ++k) {
+    for (const int k : order) {
         survey += "id-" + std::to_string(k) + ",10," + std::to_string(1 + k % 2) + "\n";
     }
-    survey += "id-700,10,1\nid-2999,10,2\n";
+    for (const int k : repeats) {
+        survey += "id-" + std::to_string(k) + ",10,1\n";
+    }
     Diagnostics diagnostics;
     SurveyReadSpec spec;
     spec.categorical = {"sex"};
     const SurveyData data = read_survey(dir.file("survey.csv", survey), spec, diagnostics);
-    EXPECT_EQ(data.size(), 3000U);
-    ASSERT_EQ(diagnostics.entries().size(), 2U);
-    EXPECT_EQ(diagnostics.entries()[0].to_string(),
+    EXPECT_EQ(data.size(), order.size());
+    EXPECT_EQ(data.rows_read, data.size() + diagnostics.rejected());
+    return diagnostics.entries();
+}
+
+TEST(DuplicatePersonIds, AreFoundAfterIdsInIncreasingOrder)
+{
+    // id-1 ... id-3000 need no index (shorter ids first, then byte order); the repeats build it.
+    std::vector<int> increasing(3000);
+    std::iota(increasing.begin(), increasing.end(), 1);
+    const auto rejects = duplicates_among(increasing, {700, 2999});
+    ASSERT_EQ(rejects.size(), 2U);
+    EXPECT_EQ(rejects[0].to_string(),
         "survey.csv:3002:1: warning: person_id 'id-700' is already on line 701; each person must appear once "
         "[duplicate_id]");
-    EXPECT_EQ(diagnostics.entries()[1].pos.line, 3003U);
+    EXPECT_EQ(rejects[1].pos.line, 3003U);
+}
+
+TEST(DuplicatePersonIds, AreFoundAmongThousandsOfIdsInAnyOrder)
+{
+    // Descending ids are hashed from the second row on: the index grows before and after the
+    // reading sample sizes it.
+    std::vector<int> decreasing(3000);
+    std::iota(decreasing.rbegin(), decreasing.rend(), 1);
+    const auto rejects = duplicates_among(decreasing, {1, 3000, 1500});
+    ASSERT_EQ(rejects.size(), 3U);
+    EXPECT_EQ(rejects[0].message, "person_id 'id-1' is already on line 3001; each person must appear once");
+    EXPECT_EQ(rejects[1].message, "person_id 'id-3000' is already on line 2; each person must appear once");
+    EXPECT_EQ(rejects[2].message, "person_id 'id-1500' is already on line 1502; each person must appear once");
 }
 
 } // namespace
