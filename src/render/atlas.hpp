@@ -40,8 +40,10 @@ struct TableSpec {
     /// > 0: the key is the first key_length characters of the key column, so that rows of finer
     /// units roll up to their parent when codes nest (demo level 3 "XNA-07012" -> level 2 "XNA-07").
     int key_length = 0;
-    /// Keep only rows whose column holds one of the values (all columns must match).
+    /// Keep only rows whose column holds one of the values (all columns must match), and drop rows
+    /// whose column holds one of the `exclude` values.
     std::vector<std::pair<Located<std::string>, std::vector<std::string>>> filter;
+    std::vector<std::pair<Located<std::string>, std::vector<std::string>>> exclude;
     /// A new column: the source columns summed over the rows that share a key (and pass `where`).
     /// A value whose source cells are all empty stays missing (never 0).
     struct Value {
@@ -99,6 +101,8 @@ struct LayerSpec {
     int top = 0;                 ///< corridors: draw the N largest only (0 = all)
     bool arrows = true;
     std::string title;           ///< legend heading
+    std::string source;          ///< source note of this layer (pages that show it); adds to the metadata's
+    std::string method;          ///< method note of this layer
     std::string unit;            ///< "persons"
     std::string missing_label = "no data";
     int label_size = 8;          ///< points (Mapnik pixels); 0.28 mm each

@@ -223,7 +223,7 @@ InputSpec read_input(const Reader& r, const std::string& name, const YAML::Node&
 TableSpec read_table(const Reader& r, const std::string& name, const YAML::Node& node)
 {
     const std::string what = "table '" + name + "'";
-    r.check_keys(node, what, {"path", "key", "key_length", "filter", "values", "text"});
+    r.check_keys(node, what, {"path", "key", "key_length", "filter", "exclude", "values", "text"});
     TableSpec table;
     table.name = name;
     table.pos = r.pos(node);
@@ -234,6 +234,9 @@ TableSpec read_table(const Reader& r, const std::string& name, const YAML::Node&
     }
     if (node["filter"]) {
         table.filter = read_filter(r, node["filter"], what + " filter");
+    }
+    if (node["exclude"]) {
+        table.exclude = read_filter(r, node["exclude"], what + " exclude");
     }
     if (!node["values"]) {
         r.fail(node, what + " needs 'values' (new column: [source columns summed])");
@@ -365,7 +368,7 @@ LayerSpec read_layer(const Reader& r, const std::string& name, const YAML::Node&
     const std::string what = "layer '" + name + "'";
     r.check_keys(node, what,
         {"type", "input", "product", "join", "field", "divide_by", "multiply", "label", "code", "status", "classify", "palette", "colours",
-            "colour", "stroke", "stroke_width", "opacity", "max_size_mm", "top", "arrows", "title", "unit",
+            "colour", "stroke", "stroke_width", "opacity", "max_size_mm", "top", "arrows", "title", "unit", "source", "method",
             "missing_label", "label_size", "label_min_area_mm2", "legend"});
     LayerSpec layer;
     layer.name = name;
@@ -448,6 +451,12 @@ LayerSpec read_layer(const Reader& r, const std::string& name, const YAML::Node&
     }
     if (node["unit"]) {
         layer.unit = r.text(node["unit"], what + " unit");
+    }
+    if (node["source"]) {
+        layer.source = r.text(node["source"], what + " source");
+    }
+    if (node["method"]) {
+        layer.method = r.text(node["method"], what + " method");
     }
     if (node["missing_label"]) {
         layer.missing_label = r.text(node["missing_label"], what + " missing_label");

@@ -9,38 +9,46 @@ namespace migratlas::render {
 
 namespace {
 
-/// Merges equal consecutive bounds (empty classes) but keeps at least one class.
+/// Merges equal consecutive upper bounds (empty classes). bounds[0] is the minimum, and a first
+/// class that holds only the minimum has bounds[1] == bounds[0]: that one is kept.
 ClassBreaks unique_bounds(std::vector<double> bounds)
 {
-    bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+    if (bounds.size() > 2) {
+        bounds.erase(std::unique(bounds.begin() + 1, bounds.end()), bounds.end());
+    }
     if (bounds.size() == 1) {
         bounds.push_back(bounds.front());
     }
     return {bounds};
 }
 
-/// Prefix sums of x and x² over sorted values: the SSD of any run [i, j] in O(1).
+/// Prefix sums of w, w·x and w·x² over the distinct sorted values (w = how often each occurs):
+/// the SSD of any run of distinct values [i, j] in O(1). Classes are defined by value bounds, so
+/// equal values always share a class: the programme runs over distinct values with weights.
 class RunCost {
 public:
-    explicit RunCost(const std::vector<double>& sorted) : m_sum(sorted.size() + 1, 0.0), m_squares(sorted.size() + 1, 0.0)
+    RunCost(const std::vector<double>& distinct, const std::vector<double>& weights)
+        : m_weight(distinct.size() + 1, 0.0), m_sum(distinct.size() + 1, 0.0), m_squares(distinct.size() + 1, 0.0)
     {
         // Centre the values first: the x² sums then stay small and the differences exact enough.
-        const double centre = sorted.empty() ? 0.0 : sorted[sorted.size() / 2];
-        for (std::size_t i = 0; i < sorted.size(); ++i) {
-            const double x = sorted[i] - centre;
-            m_sum[i + 1] = m_sum[i] + x;
-            m_squares[i + 1] = m_squares[i] + x * x;
+        const double centre = distinct.empty() ? 0.0 : distinct[distinct.size() / 2];
+        for (std::size_t i = 0; i < distinct.size(); ++i) {
+            const double x = distinct[i] - centre;
+            m_weight[i + 1] = m_weight[i] + weights[i];
+            m_sum[i + 1] = m_sum[i] + weights[i] * x;
+            m_squares[i + 1] = m_squares[i] + weights[i] * x * x;
         }
     }
-    /// Sum of squared deviations from their mean of values first..last (inclusive).
+    /// Sum of squared deviations from their mean of the values in distinct values first..last.
     [[nodiscard]] double ssd(std::size_t first, std::size_t last) const
     {
-        const double count = static_cast<double>(last - first + 1);
+        const double weight = m_weight[last + 1] - m_weight[first];
         const double sum = m_sum[last + 1] - m_sum[first];
-        return std::max(0.0, m_squares[last + 1] - m_squares[first] - sum * sum / count);
+        return std::max(0.0, m_squares[last + 1] - m_squares[first] - sum * sum / weight);
     }
 
 private:
+    std::vector<double> m_weight;
     std::vector<double> m_sum;
     std::vector<double> m_squares;
 };
@@ -126,9 +134,17 @@ ClassBreaks natural_breaks(std::vector<double> values, int classes)
         return {};
     }
     std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    const auto k = static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(classes), n));
-    const RunCost run(values);
+    std::vector<double> distinct, weights;
+    for (const double value : values) {
+        if (distinct.empty() || value != distinct.back()) {
+            distinct.push_back(value);
+            weights.push_back(0.0);
+        }
+        weights.back() += 1.0;
+    }
+    const std::size_t n = distinct.size();
+    const auto k = std::min<std::size_t>(static_cast<std::size_t>(classes), n);
+    const RunCost run(distinct, weights);
     // cost[c][j]: best SSD of values 0..j in c + 1 classes; start[c][j]: first value of the last class.
     std::vector<std::vector<double>> cost(k, std::vector<double>(n, 0.0));
     std::vector<std::vector<std::size_t>> start(k, std::vector<std::size_t>(n, 0));
@@ -140,10 +156,10 @@ ClassBreaks natural_breaks(std::vector<double> values, int classes)
         layer.solve(c, n - 1, c, n - 1);
     }
     std::vector<double> bounds(k + 1, 0.0);
-    bounds[0] = values.front();
+    bounds[0] = distinct.front();
     std::size_t last = n - 1;
     for (std::size_t c = k; c-- > 0;) {
-        bounds[c + 1] = values[last];
+        bounds[c + 1] = distinct[last];
         if (c > 0) {
             last = start[c][last] - 1;
         }

@@ -23,7 +23,8 @@ struct ClassBreaks {
 [[nodiscard]] ClassBreaks equal_interval_breaks(const std::vector<double>& values, int classes);
 /// Fisher (1958) exact optimal partition of the sorted values into `classes` groups minimising the
 /// total within-class sum of squared deviations (Jenks natural breaks), by dynamic programming:
-/// O(classes · n log n) with the monotone split points of 1-D k-means. Bounds are class maxima.
+/// O(classes · n log n) with the monotone split points of 1-D k-means. Equal values always share a
+/// class (classes are value ranges), so n counts distinct values. Bounds are class maxima.
 [[nodiscard]] ClassBreaks natural_breaks(std::vector<double> values, int classes);
 /// The inner boundaries given by the user (ascending), closed by the data's minimum and maximum.
 [[nodiscard]] ClassBreaks manual_breaks(const std::vector<double>& values, const std::vector<double>& breaks);

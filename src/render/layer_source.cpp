@@ -90,7 +90,8 @@ OGRLayer* pick_layer(GDALDataset& dataset, const InputSpec& input, const std::st
 }
 
 /// The transformation to EPSG:4326 lon/lat, or null when the layer is already there.
-std::unique_ptr<OGRCoordinateTransformation> to_wgs84(OGRLayer& layer, const InputSpec& input, Diagnostics& diagnostics)
+std::unique_ptr<OGRCoordinateTransformation> to_wgs84(OGRLayer& layer, const InputSpec& input, const std::string& source_path,
+    Diagnostics& diagnostics)
 {
     OGRSpatialReference target;
     target.importFromEPSG(4326);
@@ -103,7 +104,7 @@ std::unique_ptr<OGRCoordinateTransformation> to_wgs84(OGRLayer& layer, const Inp
         }
         source = &assumed;
     } else if (source == nullptr) {
-        diagnostics.info("crs_assumed", {input.source.value, 0, 0},
+        diagnostics.info("crs_assumed", {source_path, 0, 0},
             "input '" + input.name + "' declares no CRS; taken as EPSG:4326 lon/lat (set srs: to change)");
         return nullptr;
     }
@@ -177,7 +178,7 @@ FeatureLayer read_input_layer(const InputSpec& input, const std::string& source,
             throw AtlasError(input.pos, "input '" + input.name + "': bad where '" + input.where + "': " + errors.text());
         }
     }
-    const auto transform = to_wgs84(*layer, input, diagnostics);
+    const auto transform = to_wgs84(*layer, input, source, diagnostics);
     FeatureLayer result;
     result.name = input.name;
     result.table.name = input.name;
@@ -229,6 +230,7 @@ namespace {
 struct TableColumns {
     std::size_t key = 0;
     std::vector<std::pair<std::size_t, std::vector<std::size_t>>> filters;
+    std::vector<std::size_t> excludes;
     std::vector<std::vector<std::size_t>> sums;
     std::vector<std::vector<std::size_t>> value_filters;  ///< per value: the columns of its where
     std::vector<std::size_t> texts;
@@ -255,6 +257,9 @@ TableColumns resolve_columns(const CsvReader& reader, const TableSpec& spec)
     for (const auto& [name, values] : spec.filter) {
         columns.filters.emplace_back(table_column(reader, name, spec), std::vector<std::size_t>{});
     }
+    for (const auto& [name, values] : spec.exclude) {
+        columns.excludes.push_back(table_column(reader, name, spec));
+    }
     for (const auto& value : spec.values) {
         std::vector<std::size_t> indexes;
         for (const auto& source : value.columns) {
@@ -279,6 +284,12 @@ bool passes_filter(const CsvRecord& record, const TableSpec& spec, const TableCo
         const auto field = record.fields[columns.filters[f].first];
         const auto& accepted = spec.filter[f].second;
         if (std::find(accepted.begin(), accepted.end(), std::string(field)) == accepted.end()) {
+            return false;
+        }
+    }
+    for (std::size_t e = 0; e < spec.exclude.size(); ++e) {
+        const auto& excluded = spec.exclude[e].second;
+        if (std::find(excluded.begin(), excluded.end(), std::string(record.fields[columns.excludes[e]])) != excluded.end()) {
             return false;
         }
     }

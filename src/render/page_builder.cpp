@@ -474,7 +474,9 @@ LegendBlock legend_for(const PreparedLayer& layer, const PageLayerPlan& plan)
         suppressed |= feature.status == ValueStatus::suppressed;
         unreliable |= feature.status == ValueStatus::unreliable;
     }
-    const Colour colour = parse_colour(spec.colour.value.empty() ? "#3b6fb6" : spec.colour.value).value_or(Colour{});
+    // The same defaults as the styles (page_xml.cpp): symbols blue, corridors red-brown, points red.
+    const char* fallback = spec.kind == LayerKind::points ? "#c0392b" : spec.kind == LayerKind::corridors ? "#b2182b" : "#3b6fb6";
+    const Colour colour = parse_colour(spec.colour.value.empty() ? fallback : spec.colour.value).value_or(Colour{});
     switch (spec.kind) {
     case LayerKind::choropleth:
         for (const int c : classes) {
@@ -534,8 +536,14 @@ LegendBlock legend_for(const PreparedLayer& layer, const PageLayerPlan& plan)
 std::vector<std::string> source_notes(const AtlasFile& atlas, const std::vector<PageLayerPlan>& layers)
 {
     std::vector<std::string> notes;
-    std::set<std::string> files, methods, disclosure;
+    std::set<std::string> files, methods, disclosure, layer_sources;
     for (const auto& plan : layers) {
+        if (!plan.layer->spec->source.empty()) {
+            layer_sources.insert(plan.layer->spec->source);
+        }
+        if (!plan.layer->spec->method.empty()) {
+            methods.insert(plan.layer->spec->method);
+        }
         for (const auto& source : plan.layer->metadata.sources) {
             const auto slash = source.path.find_last_of('/');
             files.insert(slash == std::string::npos ? source.path : source.path.substr(slash + 1));
@@ -548,6 +556,9 @@ std::vector<std::string> source_notes(const AtlasFile& atlas, const std::vector<
         }
     }
     std::string source = atlas.source.empty() ? "" : "Source: " + atlas.source + ".";
+    for (const auto& text : layer_sources) {
+        source += (source.empty() ? "Source: " : " ") + text + ".";
+    }
     if (!files.empty()) {
         std::string list;
         for (const auto& file : files) {
@@ -651,9 +662,23 @@ void plan_overview(PagePlan& plan, const std::vector<Located<std::string>>& laye
             box.add(feature.box);
         }
     }
+    // The locator map shows the page's surroundings: at most about five times the frame's size,
+    // even when its layers cover the world.
+    LonLatBox frame;
     for (const auto& [lon, lat] : plan.frame_outline) {
-        box.add(lon, lat);
+        frame.add(lon, lat);
     }
+    const double grow_lon = std::max(frame.max_lon - frame.min_lon, 2.0) * 2, grow_lat = std::max(frame.max_lat - frame.min_lat, 2.0) * 2;
+    LonLatBox limit;
+    limit.add(std::max(-180.0, frame.min_lon - grow_lon), std::max(-85.0, frame.min_lat - grow_lat));
+    limit.add(std::min(180.0, frame.max_lon + grow_lon), std::min(85.0, frame.max_lat + grow_lat));
+    if (box.empty()) {
+        box = limit;
+    } else {
+        box = LonLatBox{std::max(box.min_lon, limit.min_lon), std::max(box.min_lat, limit.min_lat),
+            std::min(box.max_lon, limit.max_lon), std::min(box.max_lat, limit.max_lat)};
+    }
+    box.add(frame);
     plan.overview_projection = std::make_shared<MapProjection>("laea", box, pos);
     plan.overview_extent = fit_extent(plan.overview_projection->project(box), 0.04, plan.layout.overview.w, plan.layout.overview.h);
     for (const auto& name : layers) {

@@ -96,7 +96,7 @@ std::vector<Colour> sequential_colours(const Palette& palette, int count)
     // The lightest anchor is almost white: start a little in, so the lowest class still reads as a
     // colour against the white page, and stretch to the darkest anchor.
     std::vector<Colour> colours;
-    const double low = 0.1, high = 1.0;
+    const double low = 0.18, high = 1.0;
     for (int i = 0; i < count; ++i) {
         const double t = count == 1 ? 0.6 : low + (high - low) * i / (count - 1);
         colours.push_back(along(palette.anchors, t));

@@ -14,13 +14,27 @@ using namespace migratlas::render;
 
 namespace {
 
-/// Best within-class SSD over every partition of sorted values into k contiguous runs.
+/// Best within-class SSD over every partition of the sorted values into k contiguous runs that do
+/// not split equal values (classes are value ranges).
 double brute_force_best(std::vector<double> values, int k)
 {
     std::sort(values.begin(), values.end());
+    std::size_t distinct = 1;
+    for (std::size_t i = 1; i < values.size(); ++i) {
+        distinct += values[i] != values[i - 1] ? 1 : 0;
+    }
+    k = std::min<int>(k, static_cast<int>(distinct));
     const auto n = values.size();
     double best = std::numeric_limits<double>::infinity();
     std::vector<std::size_t> cuts(static_cast<std::size_t>(k - 1));
+    if (cuts.empty()) {
+        double sum = 0, squares = 0;
+        for (const double v : values) {
+            sum += v;
+            squares += v * v;
+        }
+        return squares - sum * sum / static_cast<double>(n);
+    }
     // Enumerate cut positions 1 <= c1 < c2 < ... < n.
     std::function<void(std::size_t, std::size_t)> recurse = [&](std::size_t index, std::size_t from) {
         if (index == cuts.size()) {
@@ -40,6 +54,9 @@ double brute_force_best(std::vector<double> values, int k)
             return;
         }
         for (std::size_t cut = from; cut < n; ++cut) {
+            if (values[cut] == values[cut - 1]) {
+                continue;
+            }
             cuts[index] = cut;
             recurse(index + 1, cut + 1);
         }
@@ -91,17 +108,21 @@ TEST(NaturalBreaks, MatchesExhaustiveSearchOnRandomSets)
         }
         for (int k = 2; k <= 5; ++k) {
             const ClassBreaks breaks = natural_breaks(values, k);
-            EXPECT_NEAR(within_class_ssd(values, breaks), brute_force_best(values, std::min<int>(k, static_cast<int>(n))), 1e-6)
+            EXPECT_NEAR(within_class_ssd(values, breaks), brute_force_best(values, k), 1e-6)
                 << "trial " << trial << " k " << k;
         }
     }
 }
 
-TEST(NaturalBreaks, FewerDistinctValuesThanClassesMergesEmptyClasses)
+TEST(NaturalBreaks, FewerDistinctValuesThanClassesGivesOneClassPerValue)
 {
+    // Two distinct values cannot fill five classes: {7, 7, 7} and {9}; the first class holds only
+    // the minimum, so its upper bound equals bounds[0].
     const ClassBreaks breaks = natural_breaks({7, 7, 7, 9}, 5);
-    EXPECT_EQ(breaks.bounds, (std::vector<double>{7, 9}));
-    EXPECT_EQ(breaks.classes(), 1);
+    EXPECT_EQ(breaks.bounds, (std::vector<double>{7, 7, 9}));
+    EXPECT_EQ(breaks.classes(), 2);
+    EXPECT_EQ(breaks.class_of(7), 0);
+    EXPECT_EQ(breaks.class_of(9), 1);
 }
 
 TEST(QuantileBreaks, EqualCountsByHand)
