@@ -2,7 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/run_log.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "survey/calibration_model.hpp"
 #include "survey/controls.hpp"
 #include "survey/number_format.hpp"
@@ -115,7 +115,7 @@ CalibrateOutcome run_calibrate(const CalibrateRequest& request, Diagnostics& dia
             publish_estimates(outcome.estimates, *request.estimate, method, request.workspace,
                 request.workspace.empty() ? nullptr : &log);
         } else {
-            Workspace ws(request.workspace);
+            workspace::Workspace ws(request.workspace);
             ws.append_run_log(log);
             ws.commit();
         }

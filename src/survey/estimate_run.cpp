@@ -1,7 +1,9 @@
 #include "survey/estimate_run.hpp"
 
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "common/products/geo.hpp"
+#include "common/products/survey.hpp"
+#include "workspace/product_io.hpp"
 #include "survey/controls.hpp"
 #include "survey/survey_data.hpp"
 #include "survey/survey_io.hpp"
@@ -19,22 +21,12 @@ bool read_unit_codes(const std::filesystem::path& workspace, std::vector<std::st
     if (workspace.empty() || !std::filesystem::exists(workspace)) {
         return false;
     }
-    auto dataset = open_workspace_readonly(workspace);
-    if (dataset->GetLayerByName("units") == nullptr) {
+    auto dataset = workspace::open_readonly(workspace);
+    if (!workspace::has_product(*dataset, products::units)) {
         return false;
     }
-    const Table units = read_table(*dataset, "units");
-    std::size_t column = units.columns.size();
-    for (const char* name : {"code", "unit_code"}) {
-        for (std::size_t i = 0; i < units.columns.size() && column == units.columns.size(); ++i) {
-            if (units.columns[i].name == name) {
-                column = i;
-            }
-        }
-    }
-    if (column == units.columns.size()) {
-        return false;
-    }
+    const Table units = workspace::read_product(*dataset, products::units);
+    const std::size_t column = products::units.column_index("code");
     for (const auto& row : units.rows) {
         if (const auto* code = std::get_if<std::string>(&row[column])) {
             codes.push_back(*code);
@@ -69,13 +61,14 @@ void publish_estimates(const std::vector<DomainEstimate>& rows, const EstimateSp
         write_estimates_csv(spec.out, rows);
     }
     if (!workspace.empty()) {
-        Workspace ws(workspace);
+        workspace::Workspace ws(workspace);
         std::optional<Table> previous;
-        if (ws.has_layer("estimates")) {
-            previous = read_table(ws.dataset(), "estimates");
+        if (workspace::has_product(ws.dataset(), products::estimates)) {
+            previous = workspace::read_product(ws.dataset(), products::estimates);
         }
         const std::string statistic = spec.options.mean ? "mean" : "total";
-        ws.write_table(estimates_table(rows, spec.variable, statistic, method, previous ? &*previous : nullptr));
+        workspace::write_product(ws, products::estimates,
+            estimates_table(rows, spec.variable, statistic, method, previous ? &*previous : nullptr));
         if (log != nullptr) {
             ws.append_run_log(*log);
         }

@@ -1,5 +1,7 @@
 // Runs the real `migratlas calibrate` / `estimate`: exit codes, and no weights file on failure.
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
+#include "workspace/product_io.hpp"
+#include "common/products/survey.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
@@ -132,8 +134,8 @@ TEST(SurveyCli, WorkspaceKeepsTotalsAndMeansAndReportsCodesMissingFromUnits)
     const auto log = migratlas::test::read_file(dir.path() / "total.txt");
     EXPECT_NE(log.find("'R08' is not a code of the workspace units layer"), std::string::npos) << log;
 
-    auto dataset = migratlas::open_workspace_readonly(ws);
-    const migratlas::Table table = migratlas::read_table(*dataset, "estimates");
+    auto dataset = migratlas::workspace::open_readonly(ws);
+    const migratlas::Table table = migratlas::workspace::read_product(*dataset, migratlas::products::estimates);
     std::size_t statistic_col = table.columns.size();
     for (std::size_t i = 0; i < table.columns.size(); ++i) {
         if (table.columns[i].name == "statistic") {
