@@ -69,8 +69,9 @@ struct Classification {
 /// How the rows' disclosure status is read: a text column and the values meaning each status.
 struct StatusSpec {
     Located<std::string> field;  ///< empty = "<field>_status" when the layer has it
-    std::vector<std::string> suppressed{"suppressed", "S"};
-    std::vector<std::string> unreliable{"unreliable", "U"};
+    /// Defaults: the disclosure gate's cell statuses (disclose/published_layer.hpp) and short forms.
+    std::vector<std::string> suppressed{"primary", "primary_dominance", "secondary", "derived_hidden", "suppressed", "S"};
+    std::vector<std::string> unreliable{"withheld_quality", "unreliable", "U"};
     std::string suppressed_label;  ///< default from the product metadata, else "fewer than 10 persons"
     std::string unreliable_label;  ///< default "CV above 30%"
 };

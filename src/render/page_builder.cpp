@@ -266,10 +266,15 @@ PreparedLayer prepare_layer(const LayerSpec& spec, const AtlasData& data, Diagno
         prepared.features.push_back(std::move(feature));
     }
     read_values(prepared, *input, diagnostics);
+    const auto published = data.published_labels.find(spec.product.value);
+    const std::string gate_suppressed = published == data.published_labels.end() ? "" : published->second.first;
+    const std::string gate_unreliable = published == data.published_labels.end() ? "" : published->second.second;
     prepared.suppressed_label = !spec.status.suppressed_label.empty() ? spec.status.suppressed_label
-        : !input->metadata.disclosure.empty()                       ? input->metadata.disclosure
+        : !gate_suppressed.empty()                                  ? gate_suppressed
                                                                     : "fewer than 10 persons";
-    prepared.unreliable_label = spec.status.unreliable_label.empty() ? "CV above 30%" : spec.status.unreliable_label;
+    prepared.unreliable_label = !spec.status.unreliable_label.empty() ? spec.status.unreliable_label
+        : !gate_unreliable.empty()                                    ? gate_unreliable
+                                                                      : "CV above 30%";
     if (spec.kind == LayerKind::choropleth) {
         classify(prepared);
     } else if (spec.kind == LayerKind::symbols || spec.kind == LayerKind::corridors) {

@@ -103,6 +103,8 @@ struct PagePlan {
 struct AtlasData {
     std::map<std::string, std::shared_ptr<FeatureLayer>> inputs;
     std::map<std::string, PreparedLayer> layers;
+    /// Per published product: the legend texts of suppressed and unreliable values from its disclosure.
+    std::map<std::string, std::pair<std::string, std::string>> published_labels;
 };
 
 /// Prepares every thematic layer named by a page or the locator map. Field errors name the YAML position.

@@ -8,6 +8,7 @@
 #include "render/outputs.hpp"
 #include "render/page_builder.hpp"
 #include "render/page_xml.hpp"
+#include "render/published_input.hpp"
 #include "render/template_fill.hpp"
 #include "render/text_metrics.hpp"
 
@@ -105,9 +106,38 @@ std::set<std::string> used_inputs(const AtlasFile& atlas)
     return used;
 }
 
-AtlasData load_data(const AtlasFile& atlas, const Request& request, Diagnostics& diagnostics)
+/// Product layers come only through the disclosure gate, from the workspace of the request or the
+/// atlas file's `workspace:`.
+void load_products(const AtlasFile& atlas, const Request& request, AtlasData& data, Diagnostics& diagnostics, Progress& progress)
+{
+    std::vector<std::string> products;
+    const Located<std::string>* first = nullptr;
+    for (const auto& [name, layer] : atlas.layers) {
+        if (!layer.product.value.empty() && std::find(products.begin(), products.end(), layer.product.value) == products.end()) {
+            products.push_back(layer.product.value);
+            first = first ? first : &layer.product;
+        }
+    }
+    if (products.empty()) {
+        return;
+    }
+    const std::string workspace = !request.workspace.empty() ? request.workspace.string()
+        : !atlas.workspace.value.empty()                     ? resolve_path(atlas.workspace, atlas, request)
+                                                             : std::string();
+    if (workspace.empty()) {
+        throw AtlasError(first->pos, "layer draws product '" + first->value +
+                "': give the workspace (--workspace, or workspace: in the atlas file)");
+    }
+    for (auto& [name, input] : read_published_products(workspace, products, diagnostics, progress)) {
+        data.inputs["product:" + name] = input.layer;
+        data.published_labels[name] = {input.suppressed_label, input.unreliable_label};
+    }
+}
+
+AtlasData load_data(const AtlasFile& atlas, const Request& request, Diagnostics& diagnostics, Progress& progress)
 {
     AtlasData data;
+    load_products(atlas, request, data, diagnostics, progress);
     for (const auto& name : used_inputs(atlas)) {
         const InputSpec& input = atlas.inputs.at(name);
         data.inputs[name] = std::make_shared<FeatureLayer>(read_input_layer(input, resolve_path(input.source, atlas, request), diagnostics));
@@ -214,13 +244,9 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     const auto started = Clock::now();
     check_request(request);
     const AtlasFile atlas = parse_atlas_file(request.atlas);
-    if (!request.workspace.empty()) {
-        throw SettingError("workspace", "published workspace products reach render through the disclosure stage "
-                                        "(disclose::PublishedLayer), which this build does not have yet; use inputs: in the atlas file");
-    }
     const int dpi = request.dpi.value_or(atlas.dpi.value);
     progress.start("reading the atlas inputs");
-    AtlasData data = load_data(atlas, request, diagnostics);
+    AtlasData data = load_data(atlas, request, diagnostics, progress);
     prepare_layers(atlas, data, diagnostics);
     const FontFiles fonts = find_fonts(atlas.style.font);
     const TextMetrics metrics(fonts);

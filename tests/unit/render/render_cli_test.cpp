@@ -108,3 +108,26 @@ TEST(RenderCli, DemoPathsWithoutTheDemoFolderSayHowToMakeIt)
     EXPECT_NE(run.err.find("uses {demo}, which is not set: generate the demo region (migratlas demo --out D --seed 42 --scale small) "
                            "and pass --demo-dir D"), std::string::npos) << run.err;
 }
+
+TEST(RenderCli, WorkspaceProductsArriveThroughTheDisclosureGate)
+{
+    TempDir dir;
+    const auto ws = dir.path() / "ws.gpkg";
+    const CliRun import = run_cli(dir.path(), "-q geo import '" + fixture("units.geojson") +
+        "' --where 'level = 1' --code-field code --name-field name --level 1 --workspace '" + ws.string() + "'");
+    ASSERT_EQ(import.exit_code, 0) << import.err;
+    const auto atlas = dir.file("ws.yaml", R"(layers:
+  areas: {type: choropleth, product: units, field: area_km2, classify: {method: equal_interval, classes: 2}, label: name}
+pages:
+  - {name: areas, layers: [areas]}
+)");
+    const CliRun without = run_cli(dir.path(), "render --atlas '" + atlas.string() + "' --out '" + (dir.path() / "a").string() + "'");
+    EXPECT_EQ(without.exit_code, 2);
+    EXPECT_NE(without.err.find("ws.yaml:2:38: layer draws product 'units': give the workspace"), std::string::npos) << without.err;
+    const CliRun run = run_cli(dir.path(), "-q render --atlas '" + atlas.string() + "' --workspace '" + ws.string() + "' --out '" +
+        (dir.path() / "b").string() + "' --dpi 40 --format png");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto classes = nlohmann::json::parse(slurp(dir.path() / "b" / "classes.json"));
+    EXPECT_EQ(classes["layers"][0]["source"], "product:units");
+    EXPECT_EQ(classes["layers"][0]["colours"].size(), 2U);
+}
