@@ -77,12 +77,33 @@ void render_map_into(mapnik::image_rgba8& page, const std::string& xml, const st
     mapnik::composite(page, image, mapnik::src_over, 1.0f, static_cast<int>(x), static_cast<int>(y));
 }
 
-/// A 200-pixel-wide copy of the page for the index (agg bilinear scaling of the rendered page).
+/// A copy of the page about 200 pixels wide for the index: each pixel the mean of a block of the
+/// page (a box filter: no aliasing, one pass over the page).
 void save_thumbnail(const mapnik::image_rgba8& page, const std::filesystem::path& path)
 {
-    const double ratio = 200.0 / static_cast<double>(page.width());
-    mapnik::image_rgba8 small(200, static_cast<int>(std::lround(static_cast<double>(page.height()) * ratio)));
-    mapnik::scale_image_agg(small, page, mapnik::SCALING_LANCZOS, ratio, ratio, 0.0, 0.0, 1.0);
+    const auto page_width = static_cast<unsigned>(page.width()), page_height = static_cast<unsigned>(page.height());
+    const unsigned block = std::max(1U, page_width / 200);
+    const unsigned width = page_width / block, height = page_height / block;
+    mapnik::image_rgba8 small(static_cast<int>(width), static_cast<int>(height));
+    for (unsigned y = 0; y < height; ++y) {
+        for (unsigned x = 0; x < width; ++x) {
+            unsigned sum[4] = {0, 0, 0, 0};
+            for (unsigned dy = 0; dy < block; ++dy) {
+                const auto* row = page.get_row(y * block + dy) + x * block;
+                for (unsigned dx = 0; dx < block; ++dx) {
+                    const std::uint32_t pixel = row[dx];
+                    for (unsigned c = 0; c < 4; ++c) {
+                        sum[c] += (pixel >> (8 * c)) & 0xffU;
+                    }
+                }
+            }
+            std::uint32_t mean = 0;
+            for (unsigned c = 0; c < 4; ++c) {
+                mean |= (sum[c] / (block * block)) << (8 * c);
+            }
+            small(x, y) = mean;
+        }
+    }
     mapnik::save_to_file(small, path.string(), "png32");
 }
 

@@ -11,6 +11,8 @@
 #include <ctime>
 #include <set>
 
+#include <tbb/parallel_for.h>
+
 namespace migratlas::render {
 
 namespace {
@@ -241,7 +243,34 @@ void size_symbols(PreparedLayer& prepared)
     }
 }
 
-PreparedLayer prepare_layer(const LayerSpec& spec, const AtlasData& data, Diagnostics& diagnostics, const Geometry& geometry)
+/// Box, label anchor and area of every feature of an input: the same for every layer drawn from it.
+struct FeatureGeometry {
+    LonLatBox box;
+    std::array<double, 2> anchor{};
+    double area_km2 = 0;
+};
+using GeometryCache = std::map<std::string, std::vector<FeatureGeometry>>;
+
+const std::vector<FeatureGeometry>& feature_geometry(const LayerSpec& spec, const FeatureLayer& input, const Geometry& geometry,
+    GeometryCache& cache)
+{
+    const std::string key = spec.product.value.empty() ? "input:" + spec.input.value : "product:" + spec.product.value;
+    auto [it, inserted] = cache.try_emplace(key);
+    if (inserted) {
+        for (std::size_t row = 0; row < input.size(); ++row) {
+            const auto shape = geometry.read(input.table.geometry_wkb[row]);
+            FeatureGeometry info;
+            info.box = geometry.box(shape.get());
+            info.anchor = geometry.anchor(shape.get(), input.geometry, info.box);
+            info.area_km2 = input.geometry == GeometryKind::polygon ? geo::area_km2(geometry.geos(), shape.get()) : 0.0;
+            it->second.push_back(info);
+        }
+    }
+    return it->second;
+}
+
+PreparedLayer prepare_layer(const LayerSpec& spec, const AtlasData& data, Diagnostics& diagnostics, const Geometry& geometry,
+    GeometryCache& cache)
 {
     auto input = layer_input(spec, data);
     PreparedLayer prepared;
@@ -255,14 +284,14 @@ PreparedLayer prepare_layer(const LayerSpec& spec, const AtlasData& data, Diagno
     if (spec.kind == LayerKind::corridors && input->geometry != GeometryKind::line) {
         throw AtlasError(spec.pos, "layer '" + spec.name + "' draws corridors but input '" + input->name + "' has no lines");
     }
+    const auto& geometries = feature_geometry(spec, *input, geometry, cache);
     for (std::size_t row = 0; row < input->size(); ++row) {
         PreparedFeature feature;
         feature.row = row;
         feature.wkb = input->table.geometry_wkb[row];
-        const auto shape = geometry.read(feature.wkb);
-        feature.box = geometry.box(shape.get());
-        feature.anchor = geometry.anchor(shape.get(), input->geometry, feature.box);
-        feature.area_km2 = polygons ? geo::area_km2(geometry.geos(), shape.get()) : 0.0;
+        feature.box = geometries[row].box;
+        feature.anchor = geometries[row].anchor;
+        feature.area_km2 = geometries[row].area_km2;
         prepared.features.push_back(std::move(feature));
     }
     read_values(prepared, *input, diagnostics);
@@ -300,8 +329,9 @@ void prepare_layers(const AtlasFile& atlas, AtlasData& data, Diagnostics& diagno
         used.insert(layer.value);
     }
     const Geometry geometry;
+    GeometryCache cache;
     for (const auto& name : used) {
-        data.layers.emplace(name, prepare_layer(atlas.layers.at(name), data, diagnostics, geometry));
+        data.layers.emplace(name, prepare_layer(atlas.layers.at(name), data, diagnostics, geometry, cache));
     }
 }
 
@@ -783,7 +813,8 @@ PagePlan plan_page(const AtlasFile& atlas, const AtlasData& data, const TextMetr
 
 } // namespace
 
-std::vector<PagePlan> plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics, Diagnostics& diagnostics)
+PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics, Diagnostics& diagnostics,
+    const std::function<bool(const std::string&)>& wanted)
 {
     std::vector<PageInstance> instances;
     for (const auto& page : atlas.pages) {
@@ -794,24 +825,35 @@ std::vector<PagePlan> plan_pages(const AtlasFile& atlas, const AtlasData& data, 
             instances.push_back({&page, nullptr, 0});
         }
     }
-    std::vector<PagePlan> plans;
+    // Names first (cheap), so that only the pages asked for are planned.
+    PagePlans result;
     std::set<std::string> names;
     const int count = static_cast<int>(instances.size());
+    std::vector<std::size_t> chosen;
     for (std::size_t i = 0; i < instances.size(); ++i) {
-        auto plan = plan_page(atlas, data, metrics, instances[i], static_cast<int>(i) + 1, count);
-        std::string name = plan.name;
+        const std::string stem = file_stem(fill_text(instances[i].spec->name, atlas, instances[i], static_cast<int>(i) + 1, count));
+        std::string name = stem;
         for (int suffix = 2; names.count(name); ++suffix) {
-            name = plan.name + "-" + std::to_string(suffix);
+            name = stem + "-" + std::to_string(suffix);
         }
-        if (name != plan.name) {
+        if (name != stem) {
             diagnostics.warn("page_name_repeated", instances[i].spec->name.pos,
-                "page name '" + plan.name + "' is used twice; page " + std::to_string(i + 1) + " is named '" + name + "'");
+                "page name '" + stem + "' is used twice; page " + std::to_string(i + 1) + " is named '" + name + "'");
         }
-        plan.name = name;
         names.insert(name);
-        plans.push_back(std::move(plan));
+        result.names.push_back(name);
+        if (wanted(name)) {
+            chosen.push_back(i);
+        }
     }
-    return plans;
+    result.pages.resize(chosen.size());
+    // Plans are independent (each has its own projection and GEOS context): plan them in parallel.
+    tbb::parallel_for(std::size_t{0}, chosen.size(), [&](std::size_t k) {
+        const std::size_t i = chosen[k];
+        result.pages[k] = plan_page(atlas, data, metrics, instances[i], static_cast<int>(i) + 1, count);
+        result.pages[k].name = result.names[i];
+    });
+    return result;
 }
 
 } // namespace migratlas::render

@@ -11,6 +11,7 @@
 #include "render/page_projection.hpp"
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -112,9 +113,15 @@ void prepare_layers(const AtlasFile& atlas, AtlasData& data, Diagnostics& diagno
 
 class TextMetrics;
 
-/// Expands pages and series into plans, numbered 1..N in atlas order.
-[[nodiscard]] std::vector<PagePlan> plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics,
-    Diagnostics& diagnostics);
+struct PagePlans {
+    std::vector<PagePlan> pages;       ///< the pages `wanted`, in atlas order
+    std::vector<std::string> names;    ///< every page of the atlas, numbered 1..N in this order
+};
+
+/// Expands pages and series (pages numbered 1..N in atlas order) and plans those whose name is
+/// `wanted`, in parallel.
+[[nodiscard]] PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics,
+    Diagnostics& diagnostics, const std::function<bool(const std::string&)>& wanted);
 
 /// Lays out a page of the atlas's paper (mm). `content_aspect` (height / width of what the map
 /// shows, 0 = unknown) lets a portrait frame shrink to a wide extent instead of leaving empty map.

@@ -77,6 +77,16 @@ MapProjection::MapProjection(const std::string& spec, const LonLatBox& box, cons
     : m_handles(std::make_unique<Handles>()), m_definition(definition_for(spec, box))
 {
     m_handles->context = proj_context_create();
+    if (spec == "auto" || spec == "laea" || spec == "albers") {
+        // Our own definitions need no CRS database: a pipeline from degrees is enough, and it spares
+        // each page PROJ's proj.db look-ups.
+        m_handles->transform = proj_create(m_handles->context,
+            ("+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step " + m_definition).c_str());
+        if (m_handles->transform == nullptr) {
+            throw AtlasError(pos, "projection '" + spec + "' could not be set up for this extent");
+        }
+        return;
+    }
     const std::string target = m_definition.rfind("epsg:", 0) == 0 ? "EPSG:" + m_definition.substr(5) : m_definition;
     PJ* raw = proj_create_crs_to_crs(m_handles->context, "EPSG:4326", target.c_str(), nullptr);
     if (raw == nullptr) {

@@ -218,9 +218,13 @@ void write_xml_files(const std::filesystem::path& work, const std::vector<const 
         nlohmann::ordered_json page{{"name", plan.name}, {"width_px", std::lround(plan.layout.width * dpi / 25.4)},
             {"height_px", std::lround(plan.layout.height * dpi / 25.4)}};
         page["map"] = frame_json(plan.name + "-map.xml", plan.layout.map, plan.extent, dpi);
+        page["map_x_px"] = std::lround(plan.layout.map.x * dpi / 25.4);
+        page["map_y_px"] = std::lround(plan.layout.map.y * dpi / 25.4);
         if (!xml[i].overview.empty()) {
             write_file_atomically(work / (plan.name + "-overview.xml"), xml[i].overview);
             page["overview"] = frame_json(plan.name + "-overview.xml", plan.layout.overview, plan.overview_extent, dpi);
+            page["overview_x_px"] = std::lround(plan.layout.overview.x * dpi / 25.4);
+            page["overview_y_px"] = std::lround(plan.layout.overview.y * dpi / 25.4);
         }
         page["furniture"] = frame_json(plan.name + "-page.xml", {0, 0, plan.layout.width, plan.layout.height},
             {0, 0, plan.layout.width, plan.layout.height}, dpi);
@@ -250,23 +254,24 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     prepare_layers(atlas, data, diagnostics);
     const FontFiles fonts = find_fonts(atlas.style.font);
     const TextMetrics metrics(fonts);
-    std::vector<PagePlan> plans = plan_pages(atlas, data, metrics, diagnostics);
+    const int threads = request.threads > 0 ? request.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    tbb::task_arena arena(threads);
+    PagePlans plans;
+    arena.execute([&] { plans = plan_pages(atlas, data, metrics, diagnostics, [&](const std::string& name) { return matches(request.pages, name); }); });
     progress.finish();
 
     Outcome outcome;
-    outcome.pages_in_atlas = plans.size();
+    outcome.pages_in_atlas = plans.names.size();
     std::vector<const PagePlan*> selected;
-    for (const auto& plan : plans) {
-        if (matches(request.pages, plan.name)) {
-            selected.push_back(&plan);
-        }
+    for (const auto& plan : plans.pages) {
+        selected.push_back(&plan);
     }
     if (selected.empty()) {
         std::string names;
-        for (std::size_t i = 0; i < plans.size() && i < 12; ++i) {
-            names += (i ? ", " : "") + plans[i].name;
+        for (std::size_t i = 0; i < plans.names.size() && i < 12; ++i) {
+            names += (i ? ", " : "") + plans.names[i];
         }
-        throw SettingError("pages", "no page name matches '" + request.pages + "' (pages: " + names + (plans.size() > 12 ? ", ..." : "") + ")");
+        throw SettingError("pages", "no page name matches '" + request.pages + "' (pages: " + names + (plans.names.size() > 12 ? ", ..." : "") + ")");
     }
     outcome.load_seconds = seconds_since(started);
 
@@ -288,7 +293,6 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     context.font_bold = face_names[1];
     context.font_italic = face_names[2];
 
-    const int threads = request.threads > 0 ? request.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     outcome.threads = threads;
     std::vector<PageXml> xml(selected.size());
     outcome.pages.resize(selected.size());
@@ -296,7 +300,6 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     std::atomic<std::size_t> done{0};
     std::mutex progress_mutex;
     progress.start("rendering " + std::to_string(selected.size()) + " pages");
-    tbb::task_arena arena(threads);
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, selected.size(), [&](std::size_t i) {
             const auto page_started = Clock::now();
