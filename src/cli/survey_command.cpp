@@ -7,7 +7,6 @@
 #include "common/progress.hpp"
 #include "survey/calibrate_run.hpp"
 #include "survey/estimate_run.hpp"
-#include "survey/number_format.hpp"
 
 #include <fmt/format.h>
 

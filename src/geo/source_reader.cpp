@@ -313,7 +313,7 @@ SourceData read_source(const std::string& source_spec, const FieldMapping& mappi
             continue;
         }
         RepairResult repaired = make_valid_multipolygon(geos, converted.get());
-        if (GEOSisEmpty_r(geos.handle(), repaired.geometry.get()) == 1) {
+        if (geos.is_empty(repaired.geometry.get())) {
             diagnostics.reject("missing_geometry", pos, described + ": its geometry has no area left after repair (" +
                 repaired.reason + ")");
             continue;
