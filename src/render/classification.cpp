@@ -203,7 +203,7 @@ int label_decimals(const ClassBreaks& breaks, bool integral_values)
         return 0;
     }
     const double range = breaks.bounds.back() - breaks.bounds.front();
-    int decimals = integral_values ? 0 : (range >= 100 ? 0 : range >= 10 ? 1 : range >= 1 ? 2 : 3);
+    int decimals = integral_values ? 0 : (range >= 100 ? 0 : range >= 1 ? 1 : range >= 0.1 ? 2 : 3);
     // More digits until consecutive bounds print differently (at most 6).
     for (; decimals < 6; ++decimals) {
         bool distinct = true;

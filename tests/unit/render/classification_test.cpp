@@ -157,6 +157,6 @@ TEST(ClassLabels, ThousandsSeparatorsAndDistinctBounds)
     EXPECT_EQ(class_labels(ClassBreaks{{120, 1450, 25000}}, true),
         (std::vector<std::string>{"120 \u2013 1,450", "1,450 \u2013 25,000"}));
     EXPECT_EQ(class_labels(ClassBreaks{{0.1, 0.15, 0.3}}, false),
-        (std::vector<std::string>{"0.100 \u2013 0.150", "0.150 \u2013 0.300"}));
+        (std::vector<std::string>{"0.10 \u2013 0.15", "0.15 \u2013 0.30"}));
     EXPECT_EQ(format_number(-1234567.0, 0), "-1,234,567");
 }
