@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     cli::add_link_command(app, context);
     cli::add_survey_commands(app, context);
     cli::add_demo_command(app, context);
+    cli::add_render_command(app, context);
     cli::add_products_command(app, context);
     cli::add_serve_command(app, context);
 
@@ -44,10 +45,13 @@ int main(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         return cli::report(context, 2, std::string("usage error: ") + e.what() + " (see 'migratlas --help')");
     } catch (const SettingError& e) {
-        // The stage names the setting; say where the user set it.
+        // The stage names the setting; say where the user set it, or which flag would set it.
         const std::string origin = context.origins.origin(e.setting());
-        return cli::report(context, 2, "usage error: " + (origin.empty() ? std::string(e.what())
-            : origin + ": " + e.message() + " (setting " + e.setting() + ")"));
+        if (!origin.empty()) {
+            return cli::report(context, 2, "usage error: " + origin + ": " + e.message() + " (setting " + e.setting() + ")");
+        }
+        const std::string flag = cli::flag_for(app, e.setting());
+        return cli::report(context, 2, "usage error: " + std::string(e.what()) + (flag.empty() ? "" : " (flag " + flag + ")"));
     } catch (const UsageError& e) {
         return cli::report(context, 2, std::string("usage error: ") + e.what());
     } catch (const Error& e) {

@@ -58,7 +58,7 @@ void check_parents(const std::vector<const Unit*>& hierarchy, const std::vector<
         if (parent.empty()) {
             result.orphans.push_back(unit.info.code);
             diagnostics.error("orphan", pos, "level-" + std::to_string(unit.info.level) + " unit " + unit_label(unit) +
-                " has no parent code; give --parent-field, --parent-code or --parent-code-length");
+                " has no parent code; give parent_field, parent_code or parent_code_length");
             continue;
         }
         const auto found = by_code.find(parent);
@@ -94,7 +94,7 @@ void check_parents(const std::vector<const Unit*>& hierarchy, const std::vector<
         }
         diagnostics.warn("parent_unverified", pos, std::to_string(unverified.size()) + " units refer to " +
             std::to_string(distinct.size()) + " parent codes outside the source (" + list +
-            "); pass --workspace to verify them");
+            "); give a workspace to verify them");
     }
 }
 

@@ -84,7 +84,7 @@ BuildResult build_units(const GeosContext& geos, SourceData& source, NameConflic
             ++result.duplicate_codes;
             if (name_conflict == NameConflict::error) {
                 diagnostics.error("duplicate_code", pos, "code '" + code + "' is used by features " + feature_list(parts) +
-                    " with different names; correct the source or pass --name-conflict keep-largest");
+                    " with different names; correct the source or set name_conflict to keep-largest");
                 continue;
             }
             // The largest part names the unit: a typo usually sits on a small duplicate polygon.

@@ -82,8 +82,9 @@ CalibrateOutcome run_calibrate(const CalibrateRequest& request, Diagnostics& dia
     const Stopwatch started;
     const std::string started_utc = utc_now_iso();
     if (request.weights_out.empty()) {
-        throw UsageError("calibrate needs --weights-out");
+        throw SettingError("weights_out", "calibrate needs a file to write the weights to");
     }
+    check_calibration_options(request.options);
     const EstimateSpec* estimate = request.estimate ? &*request.estimate : nullptr;
     if (estimate != nullptr) {
         check_estimate_spec(*estimate);

@@ -201,23 +201,6 @@ bool has_bounds(const CalibrationOptions& options)
     return std::isfinite(options.lower) || std::isfinite(options.upper);
 }
 
-void check_options(const CalibrationOptions& options)
-{
-    if (options.method == CalibrationMethod::logit &&
-        !(std::isfinite(options.lower) && std::isfinite(options.upper) && options.lower < 1.0 && options.upper > 1.0)) {
-        throw UsageError("logit calibration needs finite bounds L < 1 < U on g = w/d (e.g. --bounds 0.3,3)");
-    }
-    if (!(options.lower <= 1.0 && options.upper >= 1.0 && options.lower < options.upper)) {
-        throw UsageError("bounds [" + format_short(options.lower) + ", " + format_short(options.upper) +
-            "] on g = w/d must include 1");
-    }
-    if (options.max_iter < 1) {
-        throw UsageError("--max-iter must be at least 1");
-    }
-    if (!(options.epsilon > 0.0)) {
-        throw UsageError("--epsilon must be positive");
-    }
-}
 
 CategoryTotals category_totals(const CalibrationModel& model)
 {
@@ -254,7 +237,7 @@ void check_totals_reachable(const CalibrationModel& model, const CategoryTotals&
             throw DataError("infeasible bounds: " + model.category_label(j) + " has total " +
                 format_short(target, 10) + " but with g in [" + format_short(options.lower) + ", " +
                 format_short(options.upper) + "] its weighted count can only reach [" + format_short(low, 10) + ", " +
-                format_short(high, 10) + "]; widen --bounds");
+                format_short(high, 10) + "]; widen bounds");
         }
     }
 }
@@ -359,9 +342,9 @@ std::string non_convergence_message(const NewtonRun& run, const std::string& wor
         " relative (epsilon " + format_short(options.epsilon, 3) + ")";
     if (has_bounds(options)) {
         message += "; the bounds [" + format_short(options.lower) + ", " + format_short(options.upper) +
-            "] are likely infeasible, widen --bounds";
+            "] are likely infeasible, widen bounds";
     } else if (!run.stagnated) {
-        message += "; raise --max-iter or check the controls";
+        message += "; raise max_iter or check the controls";
     } else {
         message += "; check the controls for inconsistent totals";
     }
@@ -411,6 +394,24 @@ std::vector<double> person_weights(const CalibrationModel& model, const std::vec
 
 } // namespace
 
+void check_calibration_options(const CalibrationOptions& options)
+{
+    if (options.method == CalibrationMethod::logit &&
+        !(std::isfinite(options.lower) && std::isfinite(options.upper) && options.lower < 1.0 && options.upper > 1.0)) {
+        throw SettingError("bounds", "logit calibration needs finite bounds L < 1 < U on g = w/d (e.g. 0.3,3)");
+    }
+    if (!(options.lower <= 1.0 && options.upper >= 1.0 && options.lower < options.upper)) {
+        throw SettingError("bounds", "[" + format_short(options.lower) + ", " + format_short(options.upper) +
+            "] on g = w/d must include 1");
+    }
+    if (options.max_iter < 1) {
+        throw SettingError("max_iter", "must be at least 1");
+    }
+    if (!(options.epsilon > 0.0)) {
+        throw SettingError("epsilon", "must be positive");
+    }
+}
+
 std::string to_string(CalibrationMethod method)
 {
     switch (method) {
@@ -432,13 +433,13 @@ CalibrationMethod parse_calibration_method(const std::string& text)
     if (text == "logit") {
         return CalibrationMethod::logit;
     }
-    throw UsageError("unknown calibration method '" + text + "' (expected raking, linear or logit)");
+    throw SettingError("method", "unknown calibration method '" + text + "' (expected raking, linear or logit)");
 }
 
 CalibrationResult calibrate(const CalibrationModel& model, const std::vector<double>& design_weights,
     const CalibrationOptions& options)
 {
-    check_options(options);
+    check_calibration_options(options);
     if (design_weights.size() != model.person_count()) {
         throw DataError("calibration: " + std::to_string(design_weights.size()) + " design weights for " +
             std::to_string(model.person_count()) + " persons");

@@ -5,6 +5,7 @@
 #include "common/products/survey.hpp"
 #include "common/stopwatch.hpp"
 #include "workspace/product_io.hpp"
+#include "survey/calibrator.hpp"
 #include "survey/controls.hpp"
 #include "survey/survey_data.hpp"
 #include "survey/survey_io.hpp"
@@ -73,7 +74,7 @@ void check_estimate_spec(const EstimateSpec& spec)
         throw SettingError("variable", "names no survey column; say which numeric column to estimate");
     }
     if (!(spec.options.cv_caution > 0.0 && spec.options.cv_caution <= spec.options.cv_suppress)) {
-        throw UsageError("--cv-caution must be positive and not above --cv-suppress");
+        throw SettingError("cv_caution", "must be positive and not above cv_suppress");
     }
 }
 
@@ -163,6 +164,15 @@ EstimateOutcome run_estimate(const EstimateRequest& request, Diagnostics& diagno
     const std::string started_utc = utc_now_iso();
     const EstimateSpec& spec = request.spec;
     check_estimate_spec(spec);
+    if (spec.out.empty() && request.workspace.empty()) {
+        throw SettingError("out", "estimate needs an output file and/or a workspace");
+    }
+    if (!request.method.empty()) {
+        (void)parse_calibration_method(request.method);
+        if (request.calibrated_with.empty()) {
+            throw SettingError("method", "needs calibrated_with (the controls the weights were calibrated to)");
+        }
+    }
 
     std::optional<Controls> controls;
     if (!request.calibrated_with.empty()) {
