@@ -170,10 +170,34 @@ std::string geometry_of_kind(const std::string& kind)
     if (kind == "symbols" || kind == "points") {
         return "point";
     }
-    if (kind == "corridors") {
-        return "line";
+    if (kind == "corridors" || kind == "outline") {
+        return "line";  // an outline is a line layer over the polygons: MapLibre draws their rings
     }
     return "polygon";
+}
+
+/// Drawing order of the atlas's layer types, bottom to top, as on the printed pages (classes.json
+/// lists layers by name, not in drawing order): context fills, choropleths, boundaries, corridors,
+/// symbols and points.
+int drawing_rank(const std::string& kind)
+{
+    static const std::map<std::string, int, std::less<>> ranks = {
+        {"fill", 0}, {"choropleth", 1}, {"outline", 2}, {"corridors", 3}, {"symbols", 4}, {"points", 4}};
+    const auto found = ranks.find(kind);
+    return found == ranks.end() ? 1 : found->second;
+}
+
+/// classes.json carries colours for classes, symbols and corridors only: the atlas's context
+/// layers (fills, outlines, plain points) get the quiet greys of the printed pages.
+std::string default_colour_of_kind(const std::string& kind)
+{
+    if (kind == "fill") {
+        return "#e4e4e4";
+    }
+    if (kind == "outline") {
+        return "#8c8c8c";
+    }
+    return "#333333";
 }
 
 /// The served (tileset, vector layer) an atlas layer draws: the layer named after its product
@@ -277,8 +301,9 @@ nlohmann::json viewer_layer_of(const nlohmann::json& atlas_layer, const Tileset&
     if (auto label = first_field(fields, {"name", "label", "code", "point_id"}); !label.empty()) {
         layer["label"] = label;
     }
-    if (atlas_layer.contains("colour")) {
-        layer["colour"] = atlas_layer["colour"];
+    layer["colour"] = atlas_layer.contains("colour") ? atlas_layer["colour"] : nlohmann::json(default_colour_of_kind(kind));
+    if (kind == "outline") {
+        layer["width"] = {{"max", 1}};
     }
     if (!field.empty()) {
         nlohmann::json value = {{"property", field}, {"label", atlas_layer.value("title", field)}};
@@ -349,7 +374,11 @@ void apply_atlas_classes(nlohmann::json& config, const nlohmann::json& classes, 
     nlohmann::json layers = nlohmann::json::array();
     std::set<std::pair<std::string, std::string>> covered;
     std::set<std::string> groups_seen;
-    for (const auto& atlas_layer : classes["layers"]) {
+    std::vector<nlohmann::json> atlas_layers(classes["layers"].begin(), classes["layers"].end());
+    std::stable_sort(atlas_layers.begin(), atlas_layers.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        return drawing_rank(a.value("type", "")) < drawing_rank(b.value("type", ""));
+    });
+    for (const auto& atlas_layer : atlas_layers) {
         const auto [tileset, served] = served_layer_of(atlas_layer, tilesets);
         if (tileset == nullptr) {
             diagnostics.warn("atlas_layer_not_served", SourcePos{origin, 0, 0},

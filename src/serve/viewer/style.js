@@ -84,6 +84,9 @@ function widthExpression(layer) {
   if (!width) {
     return 2;
   }
+  if (!width.property) {
+    return Number(width.max) || 2;  // a fixed width (the atlas's boundaries)
+  }
   const max = Number(width.max_value) || 1;
   const maxWidth = Number(width.max) || 8;
   return ["case", ["==", ["typeof", ["get", width.property]], "number"],

@@ -230,6 +230,8 @@ try {
   const ranges = second.responses.filter((r) => r.url.endsWith("/tiles/atlas.pmtiles"));
   check(ranges.length > 0 && ranges.every((r) => r.status === 206), `static: ${ranges.length} range requests to atlas.pmtiles answered 206`);
   check(JSON.stringify(await renderedUnits(second.page, "arrivals")) === JSON.stringify(["XA-01", "XA-02", "XA-03", "XA-04"]), "static: the four units are drawn");
+  const outlines = await second.page.evaluate(() => window.migratlasViewer.map.queryRenderedFeatures({ layers: ["unit_lines:line"] }).length);
+  check(outlines > 0, `static: the atlas's unit boundaries (an outline layer) are drawn over the choropleth (${outlines} features)`);
   const legend = await second.page.locator("#legend-items").innerText();
   check(legend.includes("2,001 - 5,000") && legend.includes("Suppressed: fewer than 10 persons"),
     "static: the legend has the atlas's class labels and hatch");

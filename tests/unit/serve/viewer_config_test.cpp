@@ -101,6 +101,41 @@ TEST_F(ServeViewerConfig, AtlasClassesGiveTheSameClassesColoursAndHatches)
     EXPECT_EQ(layer(config, "atlas-units"), nullptr);
 }
 
+// As `migratlas render` writes it for the demo atlas: layers in name order, context layers (fill,
+// outline) without colours, plain points.
+constexpr const char* render_classes = R"({
+  "format": "migratlas-classes/1",
+  "layers": [
+    {"layer": "a_points", "type": "points", "source": "product:crossing_points", "field": "", "title": "Crossing point", "unit": ""},
+    {"layer": "b_lines", "type": "outline", "source": "product:units", "field": "", "title": "Boundary", "unit": ""},
+    {"layer": "c_share", "type": "choropleth", "source": "product:units", "field": "persons", "title": "Persons",
+     "unit": "persons", "method": "quantiles", "breaks": [0, 100, 9000], "colours": ["#eeeeee", "#333333"],
+     "labels": ["0 – 100", "100 – 9,000"], "rule": "class i holds breaks[i] < value <= breaks[i+1]; the first class also holds breaks[0]",
+     "palette": "greys", "missing": {"label": "no data", "colour": "#d4d4d4"}},
+    {"layer": "d_fill", "type": "fill", "source": "product:units", "field": "", "title": "Units", "unit": ""}
+  ]
+})";
+
+TEST_F(ServeViewerConfig, AtlasLayersAreDrawnInThePagesOrderWithTheirContextColours)
+{
+    auto config = default_viewer_config({&m_tileset}, false);
+    Diagnostics diagnostics;
+    apply_atlas_classes(config, nlohmann::json::parse(render_classes), {&m_tileset}, "classes.json", diagnostics);
+    std::vector<std::string> order;
+    for (const auto& entry : config["layers"]) {
+        order.push_back(entry["id"]);
+    }
+    EXPECT_EQ(order, (std::vector<std::string>{"d_fill", "c_share", "b_lines", "a_points", "atlas-corridors"}));
+    EXPECT_EQ((*layer(config, "d_fill"))["geometry"], "polygon");
+    EXPECT_EQ((*layer(config, "d_fill"))["colour"], "#e4e4e4");
+    EXPECT_FALSE(layer(config, "d_fill")->contains("value"));
+    EXPECT_EQ((*layer(config, "b_lines"))["geometry"], "line") << "an outline draws the polygons' rings";
+    EXPECT_EQ((*layer(config, "b_lines"))["width"]["max"], 1);
+    EXPECT_EQ((*layer(config, "a_points"))["geometry"], "point");
+    EXPECT_TRUE((*layer(config, "a_points"))["colour"].is_string());
+    EXPECT_TRUE(diagnostics.entries().empty());
+}
+
 TEST_F(ServeViewerConfig, LayersGetTheMonthlySeriesOfTablesKeyedLikeThem)
 {
     auto config = default_viewer_config({&m_tileset}, true);
