@@ -23,4 +23,6 @@ if [[ -n $tiles && ${SERVE:-1} != 0 ]]; then
     exec "${serve[@]}"
   fi
   echo "To look at the atlas in a browser: ${serve[*]}   (then open http://127.0.0.1:${PORT:-8080}/; Ctrl+C stops it)"
+elif [[ ${SERVE:-1} != 0 ]]; then
+  echo "The viewer (migratlas serve) needs vector tiles in $out/tiles/, which this pipeline does not write yet; see docs/serving.md"
 fi
