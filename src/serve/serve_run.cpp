@@ -177,7 +177,7 @@ Server::Server(const Request& request, Diagnostics& diagnostics)
     }
     std::optional<StaticRoot> data;
     if (!request.data_dir.empty()) {
-        data.emplace(request.data_dir, "data_dir");
+        data.emplace(published_data_root(request.data_dir, "data_dir"));
     }
     auto assets = viewer_assets(request, tilesets, data.has_value(), diagnostics);
     m_has_viewer = assets.files.has_value();

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -131,7 +132,8 @@ StaticRoot::StaticRoot(const std::filesystem::path& directory, const std::string
 std::optional<std::filesystem::path> StaticRoot::resolve(std::string_view relative) const
 {
     const auto decoded = percent_decode(relative);
-    if (!decoded || decoded->empty() || decoded->find('\\') != std::string::npos) {
+    if (!decoded || decoded->empty() || decoded->find('\\') != std::string::npos ||
+        (m_allowed && !m_allowed->contains(*decoded))) {
         return std::nullopt;
     }
     std::filesystem::path path = m_directory;
@@ -158,6 +160,62 @@ std::optional<std::filesystem::path> StaticRoot::resolve(std::string_view relati
         return std::nullopt;
     }
     return real;
+}
+
+namespace {
+
+/// The local file paths of a resource ("path": a string or an array of strings; URLs are not files).
+std::vector<std::string> resource_paths(const nlohmann::json& resource)
+{
+    std::vector<std::string> paths;
+    const auto add = [&](const nlohmann::json& value) {
+        if (value.is_string() && value.get<std::string>().find("://") == std::string::npos) {
+            paths.push_back(value.get<std::string>());
+        }
+    };
+    if (const auto path = resource.find("path"); path != resource.end()) {
+        if (path->is_array()) {
+            for (const auto& each : *path) {
+                add(each);
+            }
+        } else {
+            add(*path);
+        }
+    }
+    return paths;
+}
+
+} // namespace
+
+StaticRoot published_data_root(const std::filesystem::path& directory, const std::string& setting)
+{
+    StaticRoot root(directory, setting);
+    const auto package_path = root.directory() / "datapackage.json";
+    std::ifstream in(package_path, std::ios::binary);
+    if (!in) {
+        throw SettingError(setting, fmt::format("'{}' has no datapackage.json: give the folder an export wrote (only "
+            "the files its data package lists are published)", directory.string()));
+    }
+    const auto package = nlohmann::json::parse(in, nullptr, false);
+    if (package.is_discarded() || !package.is_object() || !package.contains("resources") || !package["resources"].is_array()) {
+        throw InputError(package_path.string() + ": not a data package (a JSON object with a resources array)");
+    }
+    std::set<std::string> allowed = {"datapackage.json"};
+    for (const auto& resource : package["resources"]) {
+        for (const std::string& path : resource_paths(resource)) {
+            const std::filesystem::path relative(path);
+            bool leaves = relative.is_absolute() || path.empty();
+            for (const auto& part : relative) {
+                leaves = leaves || part == "..";
+            }
+            if (leaves) {
+                throw InputError(fmt::format("{}: resource path '{}' is not inside the folder", package_path.string(), path));
+            }
+            allowed.insert(relative.lexically_normal().generic_string());
+        }
+    }
+    root.allow_only(std::move(allowed));
+    return root;
 }
 
 std::shared_ptr<const StaticFile> FileCache::get(const std::filesystem::path& path)

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,9 +31,22 @@ public:
     [[nodiscard]] std::optional<std::filesystem::path> resolve(std::string_view relative) const;
     [[nodiscard]] const std::filesystem::path& directory() const { return m_directory; }
 
+    /// From now on only these paths (relative, '/'-separated) resolve; the others answer nothing.
+    void allow_only(std::set<std::string> relative_paths) { m_allowed = std::move(relative_paths); }
+    /// The allowed paths, when the root is restricted.
+    [[nodiscard]] const std::optional<std::set<std::string>>& allowed() const { return m_allowed; }
+
 private:
     std::filesystem::path m_directory;  // canonical
+    std::optional<std::set<std::string>> m_allowed;
 };
+
+/// The published tables of `directory` (an export's folder, `setting` names it in errors):
+/// datapackage.json and the local files its resources list, nothing else, so that a workspace,
+/// a key file or an internal CSV lying in the same folder is never served or copied. Throws
+/// InputError when the folder is not readable, its datapackage.json is not a data package, or a resource
+/// path is absolute or leaves the folder; SettingError when the folder has no datapackage.json.
+[[nodiscard]] StaticRoot published_data_root(const std::filesystem::path& directory, const std::string& setting);
 
 /// A file's bytes with its validator, shared by the responses that send it.
 struct StaticFile {

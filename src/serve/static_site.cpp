@@ -119,29 +119,6 @@ public:
         count(to);
     }
 
-    /// Copies the regular files under `from` (no hidden names, no links: as the server would
-    /// serve them) to `relative`.
-    void copy_tree(const fs::path& from, const fs::path& relative)
-    {
-        std::vector<fs::path> files;
-        for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator(); ++it) {
-            const auto name = it->path().filename().string();
-            if (name.starts_with('.') || it->is_symlink()) {
-                if (it->is_directory()) {
-                    it.disable_recursion_pending();
-                }
-                continue;
-            }
-            if (it->is_regular_file()) {
-                files.push_back(it->path());
-            }
-        }
-        std::sort(files.begin(), files.end());
-        for (const auto& file : files) {
-            copy(file, relative / fs::relative(file, from));
-        }
-    }
-
 private:
     void count(const fs::path& file)
     {
@@ -244,14 +221,16 @@ StaticSiteOutcome write_static_site(const Request& request, const fs::path& dire
     }
     std::string data_url;
     if (!request.data_dir.empty()) {
-        const StaticRoot data(request.data_dir, "data_dir");
-        site.copy_tree(data.directory(), "data");
-        if (fs::is_regular_file(data.directory() / "datapackage.json", error)) {
-            data_url = "data/datapackage.json";
-        } else {
-            diagnostics.warn("no_datapackage", SourcePos{request.data_dir.string(), 0, 0},
-                "no datapackage.json: the viewer shows no charts or cross-table");
+        const StaticRoot data = published_data_root(request.data_dir, "data_dir");
+        for (const std::string& relative : *data.allowed()) {
+            const auto file = data.resolve(relative);
+            if (!file) {
+                throw InputError(fmt::format("{}: the data package lists '{}', which is not a readable file inside it",
+                    request.data_dir.string(), relative));
+            }
+            site.copy(*file, fs::path("data") / relative);
         }
+        data_url = "data/datapackage.json";
     }
     auto config = viewer_config_for(request, served, diagnostics);
     // Tilesets named in the config keep their own source; the site's archives replace the server's.

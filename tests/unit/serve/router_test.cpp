@@ -32,7 +32,7 @@ protected:
         assets.files.emplace(m_viewer.path(), "viewer_dir");
         assets.libraries.emplace("maplibre-gl.js", m_libraries.path() / "maplibre-gl.js");
         assets.config_json = R"({"title": "test"})";
-        return std::make_unique<Router>(std::move(tilesets), StaticRoot(test::fixture_dir() / "published", "data_dir"),
+        return std::make_unique<Router>(std::move(tilesets), published_data_root(test::fixture_dir() / "published", "data_dir"),
             std::move(assets), std::move(settings));
     }
 

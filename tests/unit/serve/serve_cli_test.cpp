@@ -235,6 +235,23 @@ TEST(ServeCli, StaticOutWritesASiteAndRefusesAForeignFolder)
     EXPECT_NE(finished.err.find("--static-out"), std::string::npos) << finished.err;
     EXPECT_EQ(migratlas::test::read_file(foreign / "keep.txt"), "mine");
     EXPECT_FALSE(std::filesystem::exists(foreign / "index.html"));
+    // Only what the data package lists is published: a key file beside the tables is not copied,
+    // and a folder without a data package is refused.
+    const auto published = dir.path() / "published";
+    std::filesystem::copy(test::fixture_dir() / "published", published);
+    (void)dir.file("published/hmac.key", "secret");
+    finished = run(dir, "serve --tiles atlas=" + tiles("atlas.pmtiles") + " --data '" + published.string() +
+        "' --static-out '" + (dir.path() / "site2").string() + "'");
+    ASSERT_EQ(finished.exit_code, 0) << finished.err;
+    EXPECT_TRUE(std::filesystem::is_regular_file(dir.path() / "site2/data/events_monthly.csv"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "site2/data/hmac.key"));
+    std::filesystem::remove(published / "datapackage.json");
+    finished = run(dir, "serve --tiles atlas=" + tiles("atlas.pmtiles") + " --data '" + published.string() +
+        "' --static-out '" + (dir.path() / "site3").string() + "'");
+    EXPECT_EQ(finished.exit_code, 2);
+    EXPECT_NE(finished.err.find("--data"), std::string::npos) << finished.err;
+    EXPECT_NE(finished.err.find("datapackage.json"), std::string::npos) << finished.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "site3"));
     // MBTiles cannot be served by a static host.
     finished = run(dir, "serve --tiles " + tiles("atlas.mbtiles") + " --static-out '" + (dir.path() / "new").string() + "'");
     EXPECT_EQ(finished.exit_code, 2);

@@ -50,6 +50,41 @@ TEST_F(ServeStaticRoot, ANonDirectoryRootIsASettingProblem)
     EXPECT_THROW(StaticRoot(m_dir.path() / "absent", "data_dir"), InputError);
 }
 
+TEST(ServePublishedData, OnlyTheDataPackageAndTheFilesItListsAreServed)
+{
+    migratlas::test::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "out" / "tables");
+    (void)dir.file("out/datapackage.json",
+        R"({"resources": [{"name": "a", "path": "tables/a.csv"}, {"name": "b", "path": ["b1.csv", "./b2.csv"]},
+                          {"name": "web", "path": "https://example.org/c.csv"}]})");
+    for (const char* name : {"tables/a.csv", "b1.csv", "b2.csv", "hmac.key", "workspace.gpkg", "events.csv", "tables/other.csv"}) {
+        (void)dir.file(std::string("out/") + name, "x\n");
+    }
+    const auto root = published_data_root(dir.path() / "out", "data_dir");
+    for (const char* path : {"datapackage.json", "tables/a.csv", "b1.csv", "b2.csv"}) {
+        EXPECT_TRUE(root.resolve(path)) << path;
+    }
+    // What lies beside an export (the workspace, the pseudonymisation key, internal CSVs) is not published.
+    for (const char* path : {"hmac.key", "workspace.gpkg", "events.csv", "tables/other.csv", "tables", "c.csv", "./b2.csv"}) {
+        EXPECT_FALSE(root.resolve(path)) << path;
+    }
+}
+
+TEST(ServePublishedData, AFolderWithoutADataPackageOrWithPathsLeavingItIsRefused)
+{
+    migratlas::test::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "plain");
+    (void)dir.file("plain/table.csv", "x\n");
+    EXPECT_THROW((void)published_data_root(dir.path() / "plain", "data_dir"), SettingError);
+    std::filesystem::create_directories(dir.path() / "bad");
+    (void)dir.file("bad/datapackage.json", "[1, 2]");
+    EXPECT_THROW((void)published_data_root(dir.path() / "bad", "data_dir"), InputError);
+    for (const char* path : {"../secret.csv", "/etc/passwd", "a/../../secret.csv"}) {
+        (void)dir.file("bad/datapackage.json", std::string(R"({"resources": [{"path": ")") + path + "\"}]}");
+        EXPECT_THROW((void)published_data_root(dir.path() / "bad", "data_dir"), InputError) << path;
+    }
+}
+
 TEST(ServeStaticFiles, PercentDecodingIsStrict)
 {
     EXPECT_EQ(percent_decode("a%20b%2Fc"), "a b/c");
