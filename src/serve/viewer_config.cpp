@@ -187,6 +187,16 @@ int drawing_rank(const std::string& kind)
     return found == ranks.end() ? 1 : found->second;
 }
 
+/// Where a viewer layer goes in the stack: by its atlas type, or by its geometry for a generated one.
+int stacking_rank(const nlohmann::json& layer)
+{
+    if (layer.contains("atlas_type")) {
+        return drawing_rank(layer["atlas_type"].get<std::string>());
+    }
+    const std::string geometry = layer.value("geometry", "polygon");
+    return geometry == "line" ? drawing_rank("corridors") : geometry == "point" ? drawing_rank("points") : drawing_rank("choropleth");
+}
+
 /// classes.json carries colours for classes, symbols and corridors only: the atlas's context
 /// layers (fills, outlines, plain points) get the quiet greys of the printed pages.
 std::string default_colour_of_kind(const std::string& kind)
@@ -293,6 +303,7 @@ nlohmann::json viewer_layer_of(const nlohmann::json& atlas_layer, const Tileset&
         {"tileset", tileset.name()},
         {"source_layer", served["id"]},
         {"geometry", geometry_of_kind(kind)},
+        {"atlas_type", kind},
         {"popup", popup_fields(fields)},
     };
     if (auto key = first_field(fields, {"code", "point_id", "corridor_id", "id"}); !key.empty()) {
@@ -374,11 +385,7 @@ void apply_atlas_classes(nlohmann::json& config, const nlohmann::json& classes, 
     nlohmann::json layers = nlohmann::json::array();
     std::set<std::pair<std::string, std::string>> covered;
     std::set<std::string> groups_seen;
-    std::vector<nlohmann::json> atlas_layers(classes["layers"].begin(), classes["layers"].end());
-    std::stable_sort(atlas_layers.begin(), atlas_layers.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-        return drawing_rank(a.value("type", "")) < drawing_rank(b.value("type", ""));
-    });
-    for (const auto& atlas_layer : atlas_layers) {
+    for (const auto& atlas_layer : classes["layers"]) {
         const auto [tileset, served] = served_layer_of(atlas_layer, tilesets);
         if (tileset == nullptr) {
             diagnostics.warn("atlas_layer_not_served", SourcePos{origin, 0, 0},
@@ -396,12 +403,16 @@ void apply_atlas_classes(nlohmann::json& config, const nlohmann::json& classes, 
         covered.emplace(tileset->name(), (*served)["id"].get<std::string>());
         layers.push_back(std::move(layer));
     }
-    // Generated layers of vector layers the atlas does not style stay, after the atlas's.
+    // Generated layers of vector layers the atlas does not style stay, stacked by their geometry
+    // among the atlas's (polygons with the choropleths, under the atlas's boundaries).
     for (const auto& layer : config["layers"]) {
         if (!covered.contains({layer["tileset"].get<std::string>(), layer["source_layer"].get<std::string>()})) {
             layers.push_back(layer);
         }
     }
+    std::stable_sort(layers.begin(), layers.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        return stacking_rank(a) < stacking_rank(b);
+    });
     config["layers"] = std::move(layers);
 }
 

@@ -10,7 +10,8 @@ import { escapeHtml } from "./format.js";
 export function renderLegend(container, config, formatter, visible, timeMode, present = () => null) {
   const parts = [];
   for (const layer of config.layers) {
-    if (!visible.has(layer.id)) {
+    // Untitled layers are the atlas's unlabelled background (legend: false on the pages).
+    if (!visible.has(layer.id) || !layer.title) {
       continue;
     }
     const classes = timeMode && layer.series_classes && layer.series ? layer.series_classes : layer.classes;
@@ -20,8 +21,12 @@ export function renderLegend(container, config, formatter, visible, timeMode, pr
       for (const c of classes) {
         items.push(item(swatch(shape, c.colour), c.label || classLabel(c, formatter)));
       }
+    } else if (!layer.value) {
+      // A context layer (boundaries, a background fill): one line, no heading repeating it.
+      parts.push(`<div class="legend-layer" data-layer="${escapeHtml(layer.id)}">${item(swatch(shape, layer.colour), layer.title)}</div>`);
+      continue;
     } else {
-      items.push(item(swatch(shape, layer.colour), layer.value ? layer.value.label || layer.title : layer.title));
+      items.push(item(swatch(shape, layer.colour), layer.value.label || layer.title));
     }
     if (layer.value) {
       const shown = present(layer);
@@ -87,6 +92,9 @@ function item(sign, label) {
 export function renderLayerSwitcher(container, config, visible, onChange) {
   container.innerHTML = "";
   for (const layer of config.layers) {
+    if (!layer.title) {
+      continue;  // untitled background layers stay as they are
+    }
     const row = document.createElement("label");
     row.className = "layer-row";
     const input = document.createElement("input");

@@ -125,7 +125,7 @@ TEST_F(ServeViewerConfig, AtlasLayersAreDrawnInThePagesOrderWithTheirContextColo
     for (const auto& entry : config["layers"]) {
         order.push_back(entry["id"]);
     }
-    EXPECT_EQ(order, (std::vector<std::string>{"d_fill", "c_share", "b_lines", "a_points", "atlas-corridors"}));
+    EXPECT_EQ(order, (std::vector<std::string>{"d_fill", "c_share", "b_lines", "atlas-corridors", "a_points"}));
     EXPECT_EQ((*layer(config, "d_fill"))["geometry"], "polygon");
     EXPECT_EQ((*layer(config, "d_fill"))["colour"], "#e4e4e4");
     EXPECT_FALSE(layer(config, "d_fill")->contains("value"));
