@@ -1,0 +1,196 @@
+#include "join/event_join.hpp"
+
+#include "common/error.hpp"
+#include "common/products/records.hpp"
+#include "workspace/product_io.hpp"
+#include "workspace/workspace.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+namespace migratlas::join {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> event_kind_names = {
+    "immigrant_arrival", "emigrant_departure", "short_term", "visitor", "unresolved"};
+
+std::string_view text_of(const TableValue& value)
+{
+    const auto* s = std::get_if<std::string>(&value);
+    return s != nullptr ? std::string_view(*s) : std::string_view();
+}
+
+std::int64_t integer_of(const TableValue& value)
+{
+    const auto* i = std::get_if<std::int64_t>(&value);
+    return i != nullptr ? *i : 0;
+}
+
+/// Column positions of events_monthly, looked up once from the declaration.
+struct EventColumns {
+    std::size_t month, event_type, sex, age_group, nationality, crossing_point, unit_code, residence_code, persons, events;
+    EventColumns()
+    {
+        const ProductSpec& s = products::events_monthly;
+        month = s.column_index("month");
+        event_type = s.column_index("event_type");
+        sex = s.column_index("sex");
+        age_group = s.column_index("age_group");
+        nationality = s.column_index("nationality");
+        crossing_point = s.column_index("crossing_point");
+        unit_code = s.column_index("unit_code");
+        residence_code = s.column_index("residence_code");
+        persons = s.column_index("persons");
+        events = s.column_index("events");
+    }
+};
+
+CrossingDirection direction_of(EventKind kind)
+{
+    // A long-term arrival is an entry and a long-term departure an exit by definition (RULES.md §6.2);
+    // the other labels occur in both directions.
+    switch (kind) {
+    case EventKind::immigrant_arrival: return CrossingDirection::in;
+    case EventKind::emigrant_departure: return CrossingDirection::out;
+    default: return CrossingDirection::unknown;
+    }
+}
+
+std::string reject_message(JoinReason reason, std::string_view residence, std::string_view point, int level)
+{
+    switch (reason) {
+    case JoinReason::unknown_code:
+        return fmt::format("residence_code '{}' is not a unit of the workspace", residence);
+    case JoinReason::coarser_than_level:
+        return fmt::format("residence_code '{}' is coarser than level {}: it cannot be placed in one level-{} unit",
+            residence, level, level);
+    case JoinReason::outside_units:
+        return fmt::format("no residence declared and crossing point '{}' is located in no level-{} unit "
+            "(run link with --points to locate the points)", point, level);
+    default:
+        return std::string(to_string(reason));
+    }
+}
+
+} // namespace
+
+std::optional<EventKind> parse_event_kind(std::string_view text)
+{
+    for (std::size_t i = 0; i < event_kind_names.size(); ++i) {
+        if (event_kind_names[i] == text) {
+            return static_cast<EventKind>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(EventKind kind)
+{
+    return event_kind_names[static_cast<std::size_t>(kind)];
+}
+
+EventPlacement place_event(std::string_view residence_code, std::string_view point_unit, int level,
+    const UnitCatalog& catalog)
+{
+    if (!residence_code.empty()) {
+        const PlaceRef place = catalog.place_unit(residence_code, level);
+        return {place.reason, place.unit, false};
+    }
+    if (point_unit.empty() || point_unit == "unknown") {
+        return {JoinReason::outside_units, std::nullopt, true};
+    }
+    const PlaceRef place = catalog.place_unit(point_unit, level);
+    // The point was located, but in a unit that cannot be placed at this level: it lies in no unit of it.
+    return {place.reason == JoinReason::joined ? JoinReason::joined : JoinReason::outside_units, place.unit, true};
+}
+
+bool Outcome::reconciles() const
+{
+    ReasonTally sum = outside_period;
+    for (const auto& [reason, tally] : by_reason) {
+        sum.rows += tally.rows;
+        sum.persons += tally.persons;
+        sum.events += tally.events;
+    }
+    return sum.rows == read.rows && sum.persons == read.persons && sum.events == read.events;
+}
+
+Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress)
+{
+    if (request.level != 2 && request.level != 3) {
+        throw SettingError("level", "must be 2 or 3 (the units events are joined to), got " + std::to_string(request.level));
+    }
+    GDALDatasetUniquePtr dataset = workspace::open_readonly(request.workspace);
+    Outcome outcome;
+    outcome.catalog = UnitCatalog::from_workspace(*dataset);
+    if (!outcome.catalog.has_level(request.level)) {
+        throw InputError(request.workspace.string() + ": has no level-" + std::to_string(request.level) +
+            " units; import them with 'migratlas geo import ... --level " + std::to_string(request.level) + "'");
+    }
+    if (!workspace::has_product(*dataset, products::events_monthly)) {
+        throw InputError(request.workspace.string() + ": has no classified records (table '" +
+            std::string(products::events_monthly.name) + "'); make it with '" +
+            std::string(products::events_monthly.made_by) + "'");
+    }
+    progress.start("joining record events to units");
+    const EventColumns col;
+    const std::string source = request.workspace.string() + "#" + std::string(products::events_monthly.name);
+    std::uint64_t row_no = 0;
+    workspace::for_each_row(*dataset, products::events_monthly, [&](const std::vector<TableValue>& row) {
+        ++row_no;
+        const std::int64_t persons = integer_of(row[col.persons]);
+        const std::int64_t events = integer_of(row[col.events]);
+        outcome.read.add(persons, events);
+        const auto month = parse_period_label(text_of(row[col.month]));
+        const auto kind = parse_event_kind(text_of(row[col.event_type]));
+        if (!month || month->months() != 1 || !kind) {
+            throw InputError(source + ":" + std::to_string(row_no) + ": month '" + std::string(text_of(row[col.month])) +
+                "' or event_type '" + std::string(text_of(row[col.event_type])) +
+                "' is not what link writes; rebuild the table with link");
+        }
+        outcome.months = outcome.months ? MonthRange{std::min(outcome.months->first, month->first),
+                                              std::max(outcome.months->last, month->first)}
+                                        : *month;
+        if (request.period && !request.period->contains(month->first)) {
+            outcome.outside_period.add(persons, events);
+            return;
+        }
+        const std::string_view residence = text_of(row[col.residence_code]);
+        outcome.has_residence = outcome.has_residence || !std::holds_alternative<std::monostate>(row[col.residence_code]);
+        const EventPlacement placement =
+            place_event(residence, text_of(row[col.unit_code]), request.level, outcome.catalog);
+        outcome.by_reason[std::string(to_string(placement.reason))].add(persons, events);
+        if (placement.reason != JoinReason::joined) {
+            diagnostics.reject(std::string(to_string(placement.reason)), SourcePos{source, row_no, 0},
+                reject_message(placement.reason, residence, text_of(row[col.crossing_point]), request.level) +
+                fmt::format(" ({} events)", events));
+            return;
+        }
+        if (placement.from_crossing_point) {
+            outcome.from_crossing_point.add(persons, events);
+        }
+        JoinedEvent joined;
+        joined.month = month->first;
+        joined.kind = *kind;
+        joined.direction = direction_of(*kind);
+        joined.sex = outcome.labels.intern(text_of(row[col.sex]));
+        joined.age_group = outcome.labels.intern(text_of(row[col.age_group]));
+        joined.nationality = outcome.labels.intern(text_of(row[col.nationality]));
+        joined.crossing_point = outcome.labels.intern(text_of(row[col.crossing_point]));
+        joined.unit = *placement.unit;
+        joined.from_crossing_point = placement.from_crossing_point;
+        joined.persons = persons;
+        joined.events = events;
+        outcome.events.push_back(joined);
+    });
+    progress.finish();
+    if (!outcome.reconciles()) {
+        throw std::logic_error("join: rows read do not reconcile with rows joined and counted by reason");
+    }
+    return outcome;
+}
+
+} // namespace migratlas::join
