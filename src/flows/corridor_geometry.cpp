@@ -1,9 +1,9 @@
 #include "flows/corridor_geometry.hpp"
 
 #include "common/error.hpp"
+#include "geo/wkb.hpp"
 
 #include <geodesic.h>
-#include <ogr_geometry.h>
 
 #include <algorithm>
 #include <cmath>
@@ -177,17 +177,7 @@ double polyline_length_km(const MultiPolyline& line)
 
 std::string to_wkb(const MultiPolyline& line)
 {
-    OGRMultiLineString multi;
-    for (const Polyline& part : line) {
-        OGRLineString string;
-        for (const geo::LonLat& p : part) {
-            string.addPoint(p.lon, p.lat);
-        }
-        multi.addGeometry(&string);
-    }
-    std::string wkb(multi.WkbSize(), '\0');
-    multi.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
-    return wkb;
+    return geo::multilinestring_wkb(line);
 }
 
 } // namespace migratlas::flows

@@ -46,7 +46,7 @@ Settings check_settings(const Request& request)
     }
     s.by = parse_breakdown(request.by);
     s.origin_by = parse_origin_by(request.origin_by);
-    s.unknown_codes = parse_unknown_codes(request.unknown_codes);
+    s.unknown_codes = join::parse_unknown_codes(request.unknown_codes);
     s.corridors.shape.shape = parse_corridor_shape(request.shape);
     if (!(request.arc_bend > 0 && request.arc_bend <= 1)) {
         throw SettingError("arc_bend", fmt::format("must be above 0 and at most 1 (a share of the chord), got {}", request.arc_bend));

@@ -3,6 +3,7 @@
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/parse.hpp"
+#include "join/row_errors.hpp"
 
 #include <fmt/format.h>
 
@@ -11,36 +12,6 @@
 namespace migratlas::flows {
 
 namespace {
-
-/// Value errors that stop the run: all of them are listed, up to a cap, before anything is written.
-class FatalRows {
-public:
-    void add(const SourcePos& pos, const std::string& message)
-    {
-        if (m_lines.size() < 20) {
-            m_lines.push_back(pos.to_string() + ": " + message);
-        }
-        ++m_count;
-    }
-    void throw_if_any(const std::filesystem::path& path) const
-    {
-        if (m_count == 0) {
-            return;
-        }
-        std::string text = fmt::format("{}: {} row(s) cannot be used, nothing was written:", path.string(), m_count);
-        for (const std::string& line : m_lines) {
-            text += "\n  " + line;
-        }
-        if (m_count > m_lines.size()) {
-            text += fmt::format("\n  ... and {} more", m_count - m_lines.size());
-        }
-        throw DataError(text);
-    }
-
-private:
-    std::vector<std::string> m_lines;
-    std::uint64_t m_count = 0;
-};
 
 struct UnknownCode {
     std::uint64_t rows = 0;
@@ -142,17 +113,6 @@ OdColumns parse_od_columns(std::string_view text)
     return columns;
 }
 
-UnknownCodes parse_unknown_codes(std::string_view text)
-{
-    if (text == "fail") {
-        return UnknownCodes::fail;
-    }
-    if (text == "skip") {
-        return UnknownCodes::skip;
-    }
-    throw SettingError("unknown_codes", "must be fail or skip, got '" + std::string(text) + "'");
-}
-
 std::optional<std::string> check_age_group(std::string_view label)
 {
     if (label == "unknown") {
@@ -194,7 +154,7 @@ void read_od_table(const OdSource& source, const join::UnitCatalog& catalog, std
     const std::string file_name = source.path.filename().string();
     const std::string default_period = period ? period->label() : std::string(total_code);
 
-    FatalRows fatal;
+    join::RowErrors fatal;
     std::map<std::string, UnknownCode> unknown;
     std::set<std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>> keys;
     CsvRecord record;

@@ -44,12 +44,7 @@ struct OdSource {
     std::string flow_type = "migration";  ///< the label of these flows in the flows table
 };
 
-/// What to do with codes that are neither units nor ISO3 countries.
-enum class UnknownCodes {
-    fail,  ///< stop, list them, write nothing (default: a misspelt code must not vanish silently)
-    skip,  ///< count the rows as rejects (unknown_code) and go on (e.g. UNHCR's UKN, STA)
-};
-[[nodiscard]] UnknownCodes parse_unknown_codes(std::string_view text);
+using join::UnknownCodes;
 
 /// Children are a group of their own: an age group label must be "A-B", "A+" or "unknown", and a
 /// group may not hold both ages under 18 and ages 18 or over. Returns why a label is refused.

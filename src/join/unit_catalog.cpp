@@ -1,5 +1,6 @@
 #include "join/unit_catalog.hpp"
 
+#include "common/error.hpp"
 #include "common/products/geo.hpp"
 #include "join/iso3166.hpp"
 #include "workspace/product_io.hpp"
@@ -18,6 +19,17 @@ std::string_view to_string(JoinReason reason)
     case JoinReason::no_residence: return "no_residence";
     }
     return "joined";
+}
+
+UnknownCodes parse_unknown_codes(std::string_view text)
+{
+    if (text == "fail") {
+        return UnknownCodes::fail;
+    }
+    if (text == "skip") {
+        return UnknownCodes::skip;
+    }
+    throw SettingError("unknown_codes", "must be fail or skip, got '" + std::string(text) + "'");
 }
 
 UnitCatalog UnitCatalog::from_workspace(GDALDataset& dataset)

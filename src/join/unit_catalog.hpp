@@ -26,6 +26,14 @@ enum class JoinReason {
 };
 [[nodiscard]] std::string_view to_string(JoinReason reason);
 
+/// What to do with codes that are neither units nor ISO3 countries (OD tables, --counts points).
+enum class UnknownCodes {
+    fail,  ///< stop, list them, write nothing (default: a misspelt code must not vanish silently)
+    skip,  ///< count the rows as rejects (unknown_code) and go on (e.g. UNHCR's UKN, STA)
+};
+/// "fail" or "skip"; throws SettingError("unknown_codes", ...) otherwise.
+[[nodiscard]] UnknownCodes parse_unknown_codes(std::string_view text);
+
 /// One end of a flow: a unit of the workspace, or a country that may not be in it.
 struct PlaceRef {
     JoinReason reason = JoinReason::joined;
