@@ -594,7 +594,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     outcome.top_points = summary;
     count(outcome, log, "points", static_cast<std::int64_t>(outcome.points));
     count(outcome, log, "segments", static_cast<std::int64_t>(outcome.segments));
-    count(outcome, log, "units", static_cast<std::int64_t>(outcome.units));
+    count(outcome, log, "units_with_border_figures", static_cast<std::int64_t>(outcome.units));
     if (outcome.population_in_buffer) {
         log.notes.push_back(fmt::format("population within {} km of a border: {:.0f}", request.buffer_km, *outcome.population_in_buffer));
     }

@@ -33,7 +33,7 @@ nlohmann::json outcome_json(const border::Outcome& o)
     }
     return {{"source", o.source}, {"period", o.period}, {"counts", o.counts}, {"points", o.points},
         {"points_with_crossings", o.points_with_crossings}, {"segments", o.segments}, {"borders", o.borders},
-        {"border_km", o.border_km}, {"units", o.units}, {"population_in_buffer", optional_number(o.population_in_buffer)},
+        {"border_km", o.border_km}, {"units_with_border_figures", o.units}, {"population_in_buffer", optional_number(o.population_in_buffer)},
         {"migrants_in_buffer", optional_number(o.migrants_in_buffer)}, {"survey_estimates", o.survey_estimates},
         {"control_categories", o.control_categories}, {"top_points", top}, {"notes", o.notes}, {"seconds", o.seconds}};
 }
