@@ -198,7 +198,7 @@ void append_escaped(std::string& out, std::string_view field)
 }
 
 void append_event_line(std::string& out, const PersonEvents& person, const EventRef& event, const Partition& partition,
-    const StringPool& labels)
+    const StringPool& labels, std::int32_t offset_seconds)
 {
     static constexpr char hex_digits[] = "0123456789abcdef";
     const std::size_t at = out.size();
@@ -209,7 +209,9 @@ void append_event_line(std::string& out, const PersonEvents& person, const Event
     }
     out[at + 64] = ',';
     const StoredRow& row = partition.rows[event.row];
-    append_escaped(out, partition.crossing_time(row));
+    const std::size_t time_at = out.size();
+    out.resize(time_at + event_time_length);
+    format_event_time(row.instant, offset_seconds, out.data() + time_at);
     out += ',';
     out.append(to_string(event.type));
     out += ',';
@@ -412,7 +414,6 @@ void ingest_rows(CsvReader& reader, const LinkOptions& options, const HmacKey& k
             reject(record, person, "bad_direction", "direction is not exactly IN or OUT", columns.direction);
             continue;
         }
-        const std::string_view time_text = record.fields[columns.time];
         const auto& instant = prepared.instant;  // parse_crossing_time, done on the reading thread
         if (!instant) {
             reject(record, person, "bad_timestamp",
@@ -448,7 +449,7 @@ void ingest_rows(CsvReader& reader, const LinkOptions& options, const HmacKey& k
             // An unreadable birth_date is unknown, never a reason to reject (RULES.md §2).
             births.days.push_back(parse_iso_date(birth_text).value_or(unknown_date));
         }
-        store.add(row, person, time_text);
+        store.add(row, person);
         ++accepted;
         if (accepted == 8192 && records.bytes_read() > 0) {
             // Size the partitions once from the first rows instead of growing them by copying.
@@ -456,7 +457,7 @@ void ingest_rows(CsvReader& reader, const LinkOptions& options, const HmacKey& k
             store.expect_rows(static_cast<std::uint64_t>(rows_per_byte * static_cast<double>(reader.file_size())),
                 text_bytes / accepted + 1);
         }
-        text_bytes += person.size() + time_text.size();
+        text_bytes += person.size();
     }
     store.finish_ingest();
     if (store.spilled()) {
@@ -513,7 +514,7 @@ Classified classify_partitions(PartitionStore& store, const LinkOptions& options
                     for (const PersonEvents& person : part.persons) {
                         for (std::uint32_t e = 0; e < person.event_count; ++e) {
                             append_event_line(lines, person, part.events[person.first_event + e], part.partition,
-                                result.labels);
+                                result.labels, rule.reference_offset_seconds);
                         }
                         run.write(lines);
                         lines.clear();
@@ -550,7 +551,7 @@ Classified classify_partitions(PartitionStore& store, const LinkOptions& options
 /// Phase 3: the events CSV sorted by person_key then instant: in memory, a parallel sort and
 /// formatting overlapped with writing; spilled, a merge of the sorted run files.
 void write_events_csv(const std::filesystem::path& path, Classified& classified, bool in_memory,
-    const LinkResult& result, tbb::task_arena& arena, Progress& progress)
+    const LinkResult& result, std::int32_t offset_seconds, tbb::task_arena& arena, Progress& progress)
 {
     const LinkCounts& counts = result.counts;
     std::vector<PartitionResult>& partitions = classified.partitions;
@@ -588,7 +589,7 @@ void write_events_csv(const std::filesystem::path& path, Classified& classified,
                         const PartitionResult& part = partitions[person.partition];
                         for (std::uint32_t e = 0; e < person.event_count; ++e) {
                             append_event_line(lines, person, part.events[person.first_event + e], part.partition,
-                                result.labels);
+                                result.labels, offset_seconds);
                         }
                     }
                 });
@@ -650,7 +651,8 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
 
     const auto output_start = Clock::now();
     if (options.events_csv) {
-        write_events_csv(*options.events_csv, classified, in_memory, result, arena, progress);
+        write_events_csv(*options.events_csv, classified, in_memory, result, options.rule.reference_offset_seconds,
+            arena, progress);
     }
     if (options.duplicates_csv) {
         write_line_reason_csv(*options.duplicates_csv, classified.duplicates);
