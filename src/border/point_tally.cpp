@@ -110,7 +110,7 @@ PointIndicators point_indicators(const PointTally& tally, const join::MonthRange
     p.series_periods = values.size();
     if (granularity == Granularity::month) {
         p.seasonal = seasonal_index(values, join::calendar_month_of(range.first));
-        p.trend = poisson_trend(values, 12.0);
+        p.trend = poisson_trend(values, 12.0, join::calendar_month_of(range.first));
     } else {
         p.seasonal.status = "yearly series: no seasonal index";
         p.trend = poisson_trend(values, 1.0);

@@ -59,7 +59,32 @@ SeasonalIndex seasonal_index(const std::vector<double>& monthly, int first_calen
     return result;
 }
 
-std::optional<Trend> poisson_trend(const std::vector<double>& counts, double periods_per_year)
+namespace {
+
+/// Score of the profile log-likelihood in the slope b: for a given b, each group's level is at its
+/// maximum, exp(a_g) = Σ_g y / Σ_g exp(b t), so the score is Σ t (y_t − μ_t).
+double profile_score(const std::vector<double>& counts, const std::vector<int>& group, int groups, double b)
+{
+    const double centre = static_cast<double>(counts.size() - 1) / 2.0;
+    std::vector<double> sum_y(static_cast<std::size_t>(groups), 0.0), sum_e(static_cast<std::size_t>(groups), 0.0);
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const auto g = static_cast<std::size_t>(group[i]);
+        sum_y[g] += counts[i];
+        sum_e[g] += std::exp(b * (static_cast<double>(i) - centre));
+    }
+    double score = 0;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const auto g = static_cast<std::size_t>(group[i]);
+        const double t = static_cast<double>(i) - centre;
+        const double mu = sum_y[g] * std::exp(b * t) / sum_e[g];
+        score += t * (counts[i] - mu);
+    }
+    return score;
+}
+
+} // namespace
+
+std::optional<Trend> poisson_trend(const std::vector<double>& counts, double periods_per_year, int first_calendar_month)
 {
     const std::size_t n = counts.size();
     double total = 0;
@@ -69,43 +94,29 @@ std::optional<Trend> poisson_trend(const std::vector<double>& counts, double per
     if (n < 3 || total <= 0) {
         return std::nullopt;
     }
-    // Time centred on its mean keeps the two parameters nearly orthogonal, so Newton converges in a
-    // few steps; the slope does not depend on the centring.
-    const double centre = static_cast<double>(n - 1) / 2.0;
-    double a = std::log(total / static_cast<double>(n));
-    double b = 0;
-    Trend trend;
-    bool converged = false;
-    for (trend.iterations = 1; trend.iterations <= 100; ++trend.iterations) {
-        double ua = 0, ub = 0, iaa = 0, iab = 0, ibb = 0;
+    // Month-of-year effects when there are two years of months, so that a season is not read as a trend.
+    const bool seasonal = first_calendar_month >= 1 && first_calendar_month <= 12 && n >= 24;
+    const int groups = seasonal ? 12 : 1;
+    std::vector<int> group(n, 0);
+    if (seasonal) {
         for (std::size_t i = 0; i < n; ++i) {
-            const double t = static_cast<double>(i) - centre;
-            const double mu = std::exp(a + b * t);
-            ua += counts[i] - mu;
-            ub += t * (counts[i] - mu);
-            iaa += mu;
-            iab += t * mu;
-            ibb += t * t * mu;
-        }
-        const double det = iaa * ibb - iab * iab;
-        if (!(det > 0)) {
-            return std::nullopt;
-        }
-        const double da = (ibb * ua - iab * ub) / det;
-        const double db = (iaa * ub - iab * ua) / det;
-        a += da;
-        b += db;
-        if (std::abs(da) < 1e-10 && std::abs(db) < 1e-10) {
-            converged = true;
-            break;
+            group[i] = (first_calendar_month - 1 + static_cast<int>(i)) % 12;
         }
     }
-    // A series with counts only at one end has no finite maximum (the slope runs off): no trend.
-    if (!converged || !std::isfinite(b)) {
-        return std::nullopt;
+    // The profile score decreases in b; its root is the maximum-likelihood slope. Bracket it within
+    // a change of e^±2 per period (beyond any real series), then bisect to machine precision.
+    double lo = -2.0, hi = 2.0;
+    if (!(profile_score(counts, group, groups, lo) > 0 && profile_score(counts, group, groups, hi) < 0)) {
+        return std::nullopt;  // no finite maximum, e.g. counts only at one end of the series
     }
-    trend.slope = b;
-    trend.pct_per_year = 100.0 * (std::exp(b * periods_per_year) - 1.0);
+    Trend trend;
+    for (trend.iterations = 1; trend.iterations <= 200 && hi - lo > 1e-15; ++trend.iterations) {
+        const double mid = (lo + hi) / 2;
+        (profile_score(counts, group, groups, mid) > 0 ? lo : hi) = mid;
+    }
+    trend.slope = (lo + hi) / 2;
+    trend.seasonal = seasonal;
+    trend.pct_per_year = 100.0 * (std::exp(trend.slope * periods_per_year) - 1.0);
     return trend;
 }
 

@@ -22,12 +22,16 @@ struct SeasonalIndex {
 
 struct Trend {
     double pct_per_year = 0;  ///< 100 (exp(b · periods_per_year) − 1)
-    double slope = 0;         ///< b of log E[y_t] = a + b t
+    double slope = 0;         ///< b of log E[y_t] = a_m + b t
+    bool seasonal = false;    ///< fitted with one level a_m per calendar month
     int iterations = 0;
 };
 
-/// Poisson regression of the counts on time (t = 0, 1, ...). None with fewer than 3 periods or no
-/// count above zero. `periods_per_year` is 12 for months and 1 for years.
-[[nodiscard]] std::optional<Trend> poisson_trend(const std::vector<double>& counts, double periods_per_year);
+/// Poisson regression of the counts on time (t = 0, 1, ...), log E[y_t] = a + b t; for months
+/// (`first_calendar_month` 1..12) with at least 24 of them, one level a_m per calendar month, so
+/// that seasonality does not bias the slope. None with fewer than 3 periods, no count above zero, or
+/// no finite maximum. `periods_per_year` is 12 for months and 1 for years.
+[[nodiscard]] std::optional<Trend> poisson_trend(const std::vector<double>& counts, double periods_per_year,
+    int first_calendar_month = 0);
 
 } // namespace migratlas::border

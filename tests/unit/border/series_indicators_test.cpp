@@ -68,6 +68,25 @@ TEST(PoissonTrend, ExactGrowthRatesYearlyAndMonthly)
     EXPECT_NEAR(poisson_trend(monthly, 12.0)->pct_per_year, 100.0 * (std::pow(0.98, 12) - 1.0), 1e-8);
 }
 
+TEST(PoissonTrend, MonthOfYearEffectsKeepTheSeasonOutOfTheTrend)
+{
+    // Two identical years of a seasonal series have no trend; without month effects the peak in
+    // July of a series that starts in January reads as growth.
+    std::vector<double> flat;
+    for (int t = 0; t < 24; ++t) {
+        flat.push_back(100.0 * factors[t % 12]);
+    }
+    EXPECT_NEAR(poisson_trend(flat, 12.0, 1)->pct_per_year, 0.0, 1e-9);
+    EXPECT_TRUE(poisson_trend(flat, 12.0, 1)->seasonal);
+    EXPECT_GT(std::abs(poisson_trend(flat, 12.0)->pct_per_year), 1.0);
+    // A seasonal series growing 1% a month: exactly 1.01^12 - 1 a year.
+    std::vector<double> growing;
+    for (int t = 0; t < 36; ++t) {
+        growing.push_back(1000.0 * std::pow(1.01, t) * factors[(t + 4) % 12]);
+    }
+    EXPECT_NEAR(poisson_trend(growing, 12.0, 5)->pct_per_year, 100.0 * (std::pow(1.01, 12) - 1.0), 1e-8);
+}
+
 TEST(PoissonTrend, ZerosCountAndDegenerateSeriesHaveNone)
 {
     // 0, 10, 20: the score equations give the slope; the fit is checked against them.
