@@ -2,10 +2,10 @@
 // (a summary on stderr, or one JSON document with --json). All the work is in src/border.
 #include "border/border_run.hpp"
 #include "cli/cli_context.hpp"
-#include "cli/stage_report.hpp"
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -16,17 +16,16 @@ namespace {
 struct BorderArguments {
     border::Request request;
     bool strict = false;
-    bool json = false;
 };
 
-nlohmann::json optional_number(const std::optional<double>& value)
+Json optional_number(const std::optional<double>& value)
 {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+    return value ? Json(*value) : Json(nullptr);
 }
 
-nlohmann::json outcome_json(const border::Outcome& o)
+Json outcome_json(const border::Outcome& o)
 {
-    nlohmann::json top = nlohmann::json::array();
+    Json top = Json::array();
     for (const auto& p : o.top_points) {
         top.push_back({{"point_id", p.point_id}, {"crossings", p.crossings},
             {"trend_pct_per_year", optional_number(p.trend_pct_per_year)}, {"seasonality", p.seasonality}});
@@ -93,21 +92,18 @@ void add_border_command(CLI::App& app, CliContext& context)
         "crossings by land crossing point x period x direction (margin,category,total)");
     command->add_option("--controls-by", r.controls_by, "Period of the controls: month, quarter or year")->capture_default_str();
     command->add_flag("--strict", args->strict, "Stop at the first rejected row (exit 1); nothing is written");
-    command->add_flag("--json", args->json, "Print the outcome as one JSON document on stdout");
     command->callback([args, command, &context] {
-        SettingOrigins origins;
-        for (const auto& [flag, setting] : std::initializer_list<std::pair<const char*, const char*>>{{"--buffer-km", "buffer_km"},
-                 {"--snap-km", "snap_km"}, {"--period", "period"}, {"--unknown-codes", "unknown_codes"},
-                 {"--controls-by", "controls_by"}}) {
-            if (command->count(flag) > 0) {
-                origins.set(setting, flag);
-            }
+        context.command = "border";
+        for (const auto& [flag, setting] : std::initializer_list<std::pair<const char*, const char*>>{
+                 {"--buffer-km", "buffer_km"}, {"--snap-km", "snap_km"}, {"--period", "period"},
+                 {"--unknown-codes", "unknown_codes"}, {"--controls-by", "controls_by"}}) {
+            context.set_by(*command, flag, setting);
         }
-        StageReport report("border", context.quiet, args->json);
-        report.run(origins, args->strict, [&](Diagnostics& diagnostics, Progress& progress) {
-            const border::Outcome outcome = border::run(args->request, diagnostics, progress);
-            return StageReport::Result{outcome_summary(outcome, args->request), outcome_json(outcome)};
-        });
+        context.diagnostics.set_strict(args->strict);
+        Progress progress = context.progress();
+        const border::Outcome outcome = border::run(args->request, context.diagnostics, progress);
+        context.summary = outcome_summary(outcome, args->request);
+        context.outcome = outcome_json(outcome);
     });
 }
 

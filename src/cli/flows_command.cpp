@@ -1,12 +1,12 @@
 // `migratlas flows`: maps flags to a flows::Request, runs the flows stage and reports its Outcome
 // (a summary on stderr, or one JSON document with --json). All the work is in src/flows.
 #include "cli/cli_context.hpp"
-#include "cli/stage_report.hpp"
 #include "common/error.hpp"
 #include "flows/flows_run.hpp"
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -22,24 +22,23 @@ struct FlowsArguments {
     std::string od_type = "migration";
     std::int64_t top = 0;
     bool strict = false;
-    bool json = false;
 };
 
-nlohmann::json optional_number(const std::optional<double>& value)
+Json optional_number(const std::optional<double>& value)
 {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+    return value ? Json(*value) : Json(nullptr);
 }
 
-nlohmann::json outcome_json(const flows::Outcome& o)
+Json outcome_json(const flows::Outcome& o)
 {
-    nlohmann::json j;
+    Json j;
     j["source"] = o.source;
     j["period"] = o.period;
     j["default_period"] = o.default_period;
     j["counts"] = o.counts;
     j["products"] = {{"flows", o.flows}, {"unit_flows", o.unit_flows}, {"corridors", o.corridors},  // not a product name
         {"corridors_without_geometry", o.corridors_without_geometry}};
-    nlohmann::json systems = nlohmann::json::array();
+    Json systems = Json::array();
     for (const auto& s : o.systems) {
         const auto& i = s.indicators;
         systems.push_back({{"period", s.period}, {"flow_type", s.flow_class}, {"total_flow", i.total_flow},
@@ -50,7 +49,7 @@ nlohmann::json outcome_json(const flows::Outcome& o)
             {"inequality", optional_number(i.inequality)}});
     }
     j["system_indicators"] = systems;
-    nlohmann::json top = nlohmann::json::array();
+    Json top = Json::array();
     for (const auto& c : o.top_corridors) {
         top.push_back({{"period", c.period}, {"flow_type", c.flow_type}, {"origin", c.origin},
             {"destination", c.destination}, {"persons", c.persons}, {"share_pct", c.share_pct}});
@@ -105,24 +104,15 @@ std::string outcome_summary(const flows::Outcome& o)
     return text;
 }
 
-void run_flows(FlowsArguments& args, const CLI::App& command, const CliContext& context)
+void run_flows(FlowsArguments& args, const CLI::App& command, CliContext& context)
 {
-    SettingOrigins origins;
-    const auto set_by = [&](const char* flag, const char* setting) {
-        if (command.count(flag) > 0) {
-            origins.set(setting, flag);
-        }
-    };
-    set_by("--level", "level");
-    set_by("--period", "period");
-    set_by("--by", "by");
-    set_by("--origin-by", "origin_by");
-    set_by("--unknown-codes", "unknown_codes");
-    set_by("--shape", "shape");
-    set_by("--arc-bend", "arc_bend");
-    set_by("--top", "top");
-    set_by("--via-crossing", "via_crossing");
-    set_by("--od-columns", "od_columns");
+    context.command = "flows";  // not a product name: the command
+    for (const auto& [flag, setting] : std::initializer_list<std::pair<const char*, const char*>>{{"--level", "level"},
+             {"--period", "period"}, {"--by", "by"}, {"--origin-by", "origin_by"}, {"--unknown-codes", "unknown_codes"},
+             {"--shape", "shape"}, {"--arc-bend", "arc_bend"}, {"--top", "top"}, {"--via-crossing", "via_crossing"},
+             {"--od-columns", "od_columns"}}) {
+        context.set_by(command, flag, setting);
+    }
     flows::Request& request = args.request;
     if (command.count("--level") > 0) {
         request.level = args.level;
@@ -130,19 +120,18 @@ void run_flows(FlowsArguments& args, const CLI::App& command, const CliContext& 
     if (command.count("--top") > 0) {
         request.top = args.top;
     }
-    StageReport report("flows", context.quiet, args.json);  // not a product name: the command
-    report.run(origins, args.strict, [&](Diagnostics& diagnostics, Progress& progress) {
-        const flows::OdColumns columns =
-            args.od_columns.empty() ? flows::OdColumns{} : flows::parse_od_columns(args.od_columns);
-        for (const std::string& path : args.od) {
-            request.od.push_back({path, columns, args.od_type});
-        }
-        if (args.od.empty() && (!args.od_columns.empty() || command.count("--od-type") > 0)) {
-            throw UsageError("--od-columns and --od-type need --od FILE");
-        }
-        const flows::Outcome outcome = flows::run(request, diagnostics, progress);
-        return StageReport::Result{outcome_summary(outcome), outcome_json(outcome)};
-    });
+    if (args.od.empty() && (!args.od_columns.empty() || command.count("--od-type") > 0)) {
+        throw UsageError("--od-columns and --od-type need --od FILE");
+    }
+    const flows::OdColumns columns = args.od_columns.empty() ? flows::OdColumns{} : flows::parse_od_columns(args.od_columns);
+    for (const std::string& path : args.od) {
+        request.od.push_back({path, columns, args.od_type});
+    }
+    context.diagnostics.set_strict(args.strict);
+    Progress progress = context.progress();
+    const flows::Outcome outcome = flows::run(request, context.diagnostics, progress);
+    context.summary = outcome_summary(outcome);
+    context.outcome = outcome_json(outcome);
 }
 
 } // namespace
@@ -178,7 +167,6 @@ void add_flows_command(CLI::App& app, CliContext& context)
     command->add_flag("--via-crossing", r.via_crossing, "Corridors of record flows go origin -> crossing point -> destination");
     command->add_option("--top", args->top, "Keep only the N largest corridors of each period and type");
     command->add_flag("--strict", args->strict, "Stop at the first rejected row (exit 1); nothing is written");
-    command->add_flag("--json", args->json, "Print the outcome as one JSON document on stdout");
     command->callback([args, command, &context] { run_flows(*args, *command, context); });
 }
 

@@ -22,6 +22,22 @@ if ! cmake --build "$build" --target layering_probe_allowed > "$log" 2>&1; then
 else
   echo "ok: public headers (product catalogue, geo) are visible to a publishing stage"
 fi
+# Only the disclosure gate makes PublishedLayer objects: its constructor is private, and the factory
+# header is included nowhere outside src/disclose/.
+targets=$(cmake --build "$build" --target help 2>/dev/null || true)
+if [[ $targets == *layering_probe_construct* ]]; then
+  if cmake --build "$build" --target layering_probe_construct > "$log" 2>&1; then
+    echo "FAIL: a target with a publishing stage's links constructed a disclose::PublishedLayer"; status=1
+  elif ! grep -q 'private within this context' "$log"; then
+    echo "FAIL: the construct probe failed, but not on the private constructor:"; cat "$log"; status=1
+  else
+    echo "ok: a publishing stage cannot construct a disclose::PublishedLayer"
+  fi
+  factory=$(grep -rn '#include "disclose/layer_factory.hpp"' "$src/src" | grep -v "/src/disclose/" || true)
+  if [[ -n $factory ]]; then
+    echo "FAIL: disclose/layer_factory.hpp included outside src/disclose/:"; echo "$factory"; status=1
+  fi
+fi
 relative=$(grep -rnE '#include "\.\./' "$src/src" || true)
 if [[ -n $relative ]]; then
   echo "FAIL: relative includes across src/ folders bypass the include roots:"; echo "$relative"; status=1

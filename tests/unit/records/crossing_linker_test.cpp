@@ -33,7 +33,7 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path
 
 RuleParameters reference_params()
 {
-    return parse_rule_parameters(read_parameter_file(fixtures + "/params.txt"), "params.txt");
+    return parse_rule_parameters(read_parameter_file(fixtures + "/params.txt"), {}, "params.txt");
 }
 
 struct LinkRun {
@@ -54,6 +54,7 @@ struct LinkRun {
         options.temp_directory = dir.path();
         Progress progress(false);
         result = link_crossings(options, HmacKey(key_bytes), diagnostics, progress);
+        result.commit_files();
         events = read_csv(*options.events_csv);
         rejects = read_csv(*options.rejects_csv);
         duplicates = read_csv(*options.duplicates_csv);
