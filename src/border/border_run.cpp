@@ -14,6 +14,7 @@
 #include "common/run_log.hpp"
 #include "common/sha256.hpp"
 #include "common/version.hpp"
+#include "geo/unit_index.hpp"
 #include "geo/unit_store.hpp"
 #include "geo/wkb.hpp"
 #include "join/population.hpp"
@@ -99,7 +100,7 @@ std::vector<join::LocatedPoint> load_points(const Request& request, GDALDataset&
     std::vector<join::LocatedPoint> located;
     if (!request.points.empty()) {
         std::vector<records::CrossingPoint> points = records::read_crossing_points(request.points, diagnostics);
-        records::locate_points(points, request.workspace, request.snap_km);
+        records::locate_points(points, geo::UnitIndex::from_workspace(request.workspace), request.snap_km);
         for (const records::CrossingPoint& p : points) {
             located.push_back({p.point_id, p.name, p.lon, p.lat, p.country_iso3, p.border_with_iso3, p.unit_level2, p.unit_level3});
         }
@@ -469,7 +470,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
         sources.push_back({"counts", request.counts.string(), file_sha256(request.counts)});
         log.parameters.emplace_back("unknown_codes", request.unknown_codes);
     } else {
-        sources.push_back({"product:" + std::string(products::crossings_monthly.name), request.workspace.string(), ""});
+        sources.push_back({"product:" + std::string(products::crossings_detail.name), request.workspace.string(), ""});
     }
     if (tallies.read.rows == 0) {
         throw DataError((request.counts.empty() ? request.workspace.string() + ": the records hold no crossings"

@@ -52,24 +52,25 @@ std::optional<std::int64_t> whole_count(std::string_view text, bool& bad)
 
 TallySet tallies_from_records(GDALDataset& dataset, const std::string& workspace, const std::optional<join::MonthRange>& period)
 {
-    if (!workspace::has_product(dataset, products::crossings_monthly)) {
-        throw InputError(workspace + ": has no linked crossing records (table '" +
-            std::string(products::crossings_monthly.name) + "'); make it with '" +
-            std::string(products::crossings_monthly.made_by) + "', or give aggregate counts with --counts");
+    const ProductSpec& d = products::crossings_detail;
+    if (!workspace::has_product(dataset, d)) {
+        throw InputError(workspace + ": has no linked crossing records (table '" + std::string(d.name) +
+            "'); make it with '" + std::string(d.made_by) + "', or give aggregate counts with --counts");
     }
     TallySet set;
     set.source = "records";
     set.granularity = Granularity::month;
-    const ProductSpec& c = products::crossings_monthly;
-    const std::size_t month = c.column_index("month"), point = c.column_index("crossing_point"),
-                      direction = c.column_index("direction"), nationality = c.column_index("nationality"),
-                      crossings = c.column_index("crossings");
-    workspace::for_each_row(dataset, c, [&](const std::vector<TableValue>& row) {
+    const std::size_t month = d.column_index("month"), point = d.column_index("crossing_point"),
+                      direction = d.column_index("direction"), crossings = d.column_index("crossings");
+    // The dimensions of breakdown_dimensions, in its order.
+    const std::size_t dims[] = {d.column_index("nationality"), d.column_index("sex"), d.column_index("age_group"),
+        d.column_index("same_day_return"), d.column_index("transport_mode"), d.column_index("purpose")};
+    workspace::for_each_row(dataset, d, [&](const std::vector<TableValue>& row) {
         const std::int64_t n = integer_of(row[crossings]);
         set.read.add(n, 0);
         const auto m = join::parse_period_label(text_of(row[month]));
         if (!m || m->months() != 1) {
-            throw InputError(workspace + ": crossings_monthly has month '" + std::string(text_of(row[month])) +
+            throw InputError(workspace + ": " + std::string(d.name) + " has month '" + std::string(text_of(row[month])) +
                 "'; rebuild it with link");
         }
         if (period && !period->contains(m->first)) {
@@ -80,26 +81,15 @@ TallySet tallies_from_records(GDALDataset& dataset, const std::string& workspace
         widen(set.covered, *m);
         PointTally& tally = set.points[std::string(text_of(row[point]))];
         tally.add(m->first, text_of(row[direction]) == "IN", n);
-        tally.add_category(0, text_of(row[nationality]), n);
+        for (std::size_t k = 0; k < std::size(dims); ++k) {
+            const TableValue& v = row[dims[k]];
+            if (const auto* i = std::get_if<std::int64_t>(&v)) {
+                tally.add_category(k, std::to_string(*i), n);
+            } else if (!std::holds_alternative<std::monostate>(v)) {
+                tally.add_category(k, text_of(v), n);  // NULL: the input has no such column
+            }
+        }
     });
-    // Sex and age come from the events: every kept crossing is one event (RULES.md §3).
-    if (workspace::has_product(dataset, products::events_monthly)) {
-        const ProductSpec& e = products::events_monthly;
-        const std::size_t e_month = e.column_index("month"), e_point = e.column_index("crossing_point"),
-                          sex = e.column_index("sex"), age = e.column_index("age_group"), events = e.column_index("events");
-        workspace::for_each_row(dataset, e, [&](const std::vector<TableValue>& row) {
-            const auto m = join::parse_period_label(text_of(row[e_month]));
-            if (!m || (period && !period->contains(m->first))) {
-                return;
-            }
-            const auto it = set.points.find(std::string(text_of(row[e_point])));
-            if (it == set.points.end()) {
-                return;
-            }
-            it->second.add_category(1, text_of(row[sex]), integer_of(row[events]));
-            it->second.add_category(2, text_of(row[age]), integer_of(row[events]));
-        });
-    }
     return set;
 }
 

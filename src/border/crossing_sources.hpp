@@ -1,5 +1,5 @@
 // Where a border run's crossing counts come from: the linked records in the workspace (kept crossings
-// by month, point, direction and nationality, and by sex and age group), or an aggregate counts file
+// by month, point, direction, nationality, sex, age group, same-day return, mode, purpose), or a counts file
 // (--counts: point_id,period,direction,count[,mode]) for offices that only have totals per port.
 #pragma once
 
@@ -29,7 +29,7 @@ struct TallySet {
     std::set<std::string> periods_seen;
 };
 
-/// From the workspace's records tables (crossings_monthly, and events_monthly for sex and age).
+/// From the workspace's detailed tabulation of the linked records (crossings_detail).
 /// Throws InputError when the workspace holds no linked records.
 [[nodiscard]] TallySet tallies_from_records(GDALDataset& dataset, const std::string& workspace,
     const std::optional<join::MonthRange>& period);

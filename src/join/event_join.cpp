@@ -31,12 +31,13 @@ std::int64_t integer_of(const TableValue& value)
 
 /// Column positions of events_monthly, looked up once from the declaration.
 struct EventColumns {
-    std::size_t month, event_type, sex, age_group, nationality, crossing_point, unit_code, residence_code, persons, events;
+    std::size_t month, event_type, direction, sex, age_group, nationality, crossing_point, unit_code, residence_code, persons, events;
     EventColumns()
     {
         const ProductSpec& s = products::events_monthly;
         month = s.column_index("month");
         event_type = s.column_index("event_type");
+        direction = s.column_index("direction");
         sex = s.column_index("sex");
         age_group = s.column_index("age_group");
         nationality = s.column_index("nationality");
@@ -48,15 +49,9 @@ struct EventColumns {
     }
 };
 
-CrossingDirection direction_of(EventKind kind)
+CrossingDirection direction_of(std::string_view text)
 {
-    // A long-term arrival is an entry and a long-term departure an exit by definition (RULES.md §6.2);
-    // the other labels occur in both directions.
-    switch (kind) {
-    case EventKind::immigrant_arrival: return CrossingDirection::in;
-    case EventKind::emigrant_departure: return CrossingDirection::out;
-    default: return CrossingDirection::unknown;
-    }
+    return text == "IN" ? CrossingDirection::in : text == "OUT" ? CrossingDirection::out : CrossingDirection::unknown;
 }
 
 std::string reject_message(JoinReason reason, std::string_view residence, std::string_view point, int level)
@@ -175,7 +170,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
         JoinedEvent joined;
         joined.month = month->first;
         joined.kind = *kind;
-        joined.direction = direction_of(*kind);
+        joined.direction = direction_of(text_of(row[col.direction]));
         joined.sex = outcome.labels.intern(text_of(row[col.sex]));
         joined.age_group = outcome.labels.intern(text_of(row[col.age_group]));
         joined.nationality = outcome.labels.intern(text_of(row[col.nationality]));

@@ -56,7 +56,7 @@ inline std::string box_wkb(double x0, double y0, double x1, double y1)
     return wkb;
 }
 
-/// Writes the units (areas from a sphere of the WGS84 equatorial circumference are good enough:
+/// Writes the units (and crossing_points, events_monthly, crossings_detail when given) (areas from a sphere of the WGS84 equatorial circumference are good enough:
 /// no test checks them) and, when given, the other tables.
 inline void write_tiny_workspace(const std::filesystem::path& path, const std::vector<std::vector<TableValue>>& events,
     const std::vector<std::vector<TableValue>>& crossings, bool with_points)
@@ -79,6 +79,12 @@ inline void write_tiny_workspace(const std::filesystem::path& path, const std::v
             std::string("XOE"), std::string("XNA-02"), 0.0, std::string("XNA-02001"), 0.0, std::int64_t{1}, std::int64_t{0}});
         points.rows.push_back({std::string("A1"), std::string("Airport"), 0.5, 0.5, std::string("XNA"), std::string(""),
             std::string("XNA-01"), 0.0, std::string("XNA-01001"), 0.0, std::int64_t{1}, std::int64_t{0}});
+        for (const auto& [lon, lat] : {std::pair{2.0, 1.0}, std::pair{2.0, 0.4}, std::pair{0.5, 0.5}}) {
+            OGRPoint point(lon, lat);
+            std::string wkb(point.WkbSize(), '\0');
+            point.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
+            points.geometry_wkb.push_back(wkb);
+        }
         workspace::write_product(ws, products::crossing_points, points);
     }
     if (!events.empty()) {
@@ -87,9 +93,9 @@ inline void write_tiny_workspace(const std::filesystem::path& path, const std::v
         workspace::write_product(ws, products::events_monthly, table);
     }
     if (!crossings.empty()) {
-        Table table = products::crossings_monthly.make_table();
+        Table table = products::crossings_detail.make_table();
         table.rows = crossings;
-        workspace::write_product(ws, products::crossings_monthly, table);
+        workspace::write_product(ws, products::crossings_detail, table);
     }
     RunLog log;
     log.command = "link";
@@ -99,12 +105,23 @@ inline void write_tiny_workspace(const std::filesystem::path& path, const std::v
     ws.commit();
 }
 
-/// One events_monthly row.
+/// One events_monthly row; arrivals are entries and departures exits, other types enter unless `out`.
 inline std::vector<TableValue> event(const char* month, const char* type, const char* sex, const char* age,
-    const char* nationality, const char* point, const char* point_unit, const char* residence, std::int64_t n)
+    const char* nationality, const char* point, const char* point_unit, const char* residence, std::int64_t n,
+    bool out = false)
 {
-    return {std::string(month), std::string(type), std::string(sex), std::string(age), std::string(nationality),
-        std::string(point), std::string(point_unit), std::string(residence), n, n};
+    const std::string t(type);
+    const bool exit = t == "emigrant_departure" || (t != "immigrant_arrival" && out);
+    return {std::string(month), t, std::string(exit ? "OUT" : "IN"), std::string(sex), std::string(age),
+        std::string(nationality), std::string(point), std::string(point_unit), std::string(residence), n, n};
+}
+
+/// One crossings_detail row (mode and purpose empty strings stand for NULL: no such column).
+inline std::vector<TableValue> detail(const std::string& month, const char* point, const char* direction,
+    const char* nationality, const char* sex, const char* age, int same_day, const char* mode, std::int64_t n)
+{
+    return {month, std::string(point), std::string(direction), std::string(nationality), std::string(sex),
+        std::string(age), std::int64_t{same_day}, *mode ? TableValue{std::string(mode)} : TableValue{}, TableValue{}, n};
 }
 
 } // namespace migratlas::test

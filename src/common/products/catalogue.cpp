@@ -17,6 +17,7 @@ constexpr std::array catalogue{
     &unit_neighbours,
     &events_monthly,
     &crossings_monthly,
+    &crossings_detail,
     &crossing_points,
     &estimates,
     &flows,

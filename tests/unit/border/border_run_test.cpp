@@ -18,29 +18,36 @@ namespace {
 
 const double seasonal[12] = {0.8, 0.6, 0.9, 1.0, 1.0, 1.2, 1.5, 1.3, 1.0, 0.9, 0.8, 1.0};
 
+std::int64_t entries_of(int t)
+{
+    return std::lround(100 * seasonal[t % 12]);
+}
+std::int64_t exits_of(int t)
+{
+    return std::lround(50 * seasonal[t % 12]);
+}
+
 std::vector<std::vector<TableValue>> tiny_crossings()
 {
+    using test::detail;
     std::vector<std::vector<TableValue>> rows;
-    // P1: 24 months (2022-2023) of 100 entries and 50 exits a month times the seasonal factor.
+    // P1: 24 months (2022-2023) of 100 entries and 50 exits a month times the seasonal factor:
+    // women of 18-29 from VEN by land, 10 boys from COL a month on same-day returns, exits by river.
     for (int t = 0; t < 24; ++t) {
         const std::string month = fmt::format("{}-{:02d}", 2022 + t / 12, t % 12 + 1);
-        const auto in = static_cast<std::int64_t>(std::lround(100 * seasonal[t % 12]));
-        const auto out = static_cast<std::int64_t>(std::lround(50 * seasonal[t % 12]));
-        rows.push_back({month, std::string("P1"), std::string("IN"), std::string("VEN"), in - 10});
-        rows.push_back({month, std::string("P1"), std::string("IN"), std::string("COL"), std::int64_t{10}});
-        rows.push_back({month, std::string("P1"), std::string("OUT"), std::string("VEN"), out});
+        rows.push_back(detail(month, "P1", "IN", "VEN", "F", "18-29", 0, "land", entries_of(t) - 10));
+        rows.push_back(detail(month, "P1", "IN", "COL", "M", "0-17", 1, "land", 10));
+        rows.push_back(detail(month, "P1", "OUT", "VEN", "M", "unknown", 0, "river", exits_of(t)));
     }
-    rows.push_back({std::string("2023-06"), std::string("P2"), std::string("IN"), std::string("ECU"), std::int64_t{4}});
-    rows.push_back({std::string("2023-06"), std::string("A1"), std::string("OUT"), std::string("ESP"), std::int64_t{2}});
+    rows.push_back(detail("2023-06", "P2", "IN", "ECU", "F", "30-44", 0, "land", 4));
+    rows.push_back(detail("2023-06", "A1", "OUT", "ESP", "M", "30-44", 0, "air", 2));
     return rows;
 }
 
 std::vector<std::vector<TableValue>> tiny_events()
 {
     using test::event;
-    return {event("2022-05", "visitor", "M", "0-17", "VEN", "P1", "XNA-02001", "", 30),
-        event("2022-05", "visitor", "F", "18-29", "VEN", "P1", "XNA-02001", "", 60),
-        event("2022-06", "short_term", "M", "unknown", "XNA", "P1", "XNA-02001", "XNA-02001", 60)};
+    return {event("2022-05", "visitor", "M", "0-17", "VEN", "P1", "XNA-02001", "", 30)};
 }
 
 struct TinyBorder {
@@ -90,8 +97,15 @@ TEST(BorderRun, PointIndicatorsFromTheLinkedRecords)
     EXPECT_EQ(std::get<std::string>(p1[s.column_index("nationality_2")]), "COL");
     EXPECT_NEAR(std::get<double>(p1[s.column_index("nationality_2_share_pct")]),
         100.0 * 240 / static_cast<double>(std::get<std::int64_t>(p1[s.column_index("crossings")])), 1e-9);
-    EXPECT_DOUBLE_EQ(std::get<double>(p1[s.column_index("sex_ratio")]), 150.0);        // 90 men, 60 women
-    EXPECT_DOUBLE_EQ(std::get<double>(p1[s.column_index("children_share_pct")]), 100.0 / 3);  // 30 of 90 of known age
+    double women = 0, boys = 240, exits = 0;
+    for (int month = 0; month < 24; ++month) {
+        women += static_cast<double>(entries_of(month) - 10);
+        exits += static_cast<double>(exits_of(month));
+    }
+    EXPECT_DOUBLE_EQ(std::get<double>(p1[s.column_index("sex_ratio")]), 100.0 * (boys + exits) / women);
+    EXPECT_DOUBLE_EQ(std::get<double>(p1[s.column_index("children_share_pct")]), 100.0 * boys / (boys + women));
+    EXPECT_DOUBLE_EQ(std::get<double>(p1[s.column_index("same_day_return_share_pct")]), 100.0 * boys / (boys + women + exits));
+    EXPECT_EQ(std::get<std::string>(p1[s.column_index("main_mode")]), "land");
     EXPECT_EQ(std::get<std::string>(p1[s.column_index("seasonality")]), "ok");
     EXPECT_EQ(std::get<std::int64_t>(p1[s.column_index("peak_month")]), 7);
     EXPECT_NEAR(std::get<double>(p1[s.column_index("trend_pct_per_year")]), 0.0, 1e-9);  // the same two years
@@ -253,7 +267,7 @@ TEST(BorderRun, AWorkspaceWithoutRecordsNeedsCounts)
         (void)border::run(r, diagnostics, progress);
         FAIL();
     } catch (const InputError& e) {
-        EXPECT_EQ(std::string(e.what()), ws.string() + ": has no linked crossing records (table 'crossings_monthly'); "
+        EXPECT_EQ(std::string(e.what()), ws.string() + ": has no linked crossing records (table 'crossings_detail'); "
             "make it with 'migratlas link --workspace', or give aggregate counts with --counts");
     }
 }

@@ -91,16 +91,19 @@ TEST(FlowsRun, RecordFlowsReconcileWithTheClassifiedEvents)
     EXPECT_EQ(o.counts.at("events_outside_period"), 9);
     EXPECT_EQ(o.counts.at("events_in_period"), 25);
     EXPECT_EQ(o.counts.at("events_not_joined:unknown_code"), 1);
-    EXPECT_EQ(o.counts.at("events_in_flows"), 15);
+    EXPECT_EQ(o.counts.at("events_in_flows"), 22);  // 15 migration events + 7 visitor entries
     EXPECT_EQ(o.counts.at("migration_events_in_flows"), 15);  // 9 immigrant + 6 emigrant events
     EXPECT_EQ(o.counts.at("events_unresolved"), 2);
-    EXPECT_EQ(o.counts.at("events_without_direction"), 7);  // the visitor: no direction in events_monthly yet
+    EXPECT_EQ(o.counts.at("events_without_direction"), 0);
+    EXPECT_EQ(o.counts.at("events_in_flows:visitor"), 7);
     EXPECT_EQ(o.counts.at("events_placed_at_crossing_point"), 4 + 7 + 2);
     EXPECT_EQ(diagnostics.reject_counts().at("unknown_code"), 1U);
 
     const Table flows_table = tiny.table(products::flows);
     const auto f = by_key(flows_table, {1, 2, 3});
-    ASSERT_EQ(f.size(), 4U);
+    ASSERT_EQ(f.size(), 5U);
+    // Visitors are a flow of their own type, not migration: XOE -> the bridge's unit (no residence).
+    EXPECT_EQ(integer(f.at("visitor|XOE|XNA-02")[products::flows.column_index("persons")]), 7);
     const std::size_t persons = products::flows.column_index("persons");
     EXPECT_EQ(integer(f.at("immigration|XOE|XNA-01")[persons]), 5);
     EXPECT_EQ(integer(f.at("immigration|COL|XNA-01")[persons]), 4);  // the airport's unit stands in
@@ -117,7 +120,12 @@ TEST(FlowsRun, UnitBalancesEffectivenessAndRates)
     Progress progress;
     (void)flows::run(tiny.request(), diagnostics, progress);
     const ProductSpec& s = products::unit_flows;
-    const auto u = by_key(tiny.table(s), {2});
+    std::map<std::string, std::vector<TableValue>> u;
+    for (const auto& [key, row] : by_key(tiny.table(s), {1, 2})) {
+        if (key.rfind("migration|", 0) == 0) {
+            u[key.substr(10)] = row;
+        }
+    }
     ASSERT_EQ(u.size(), 5U);  // XNA-01, XNA-02 and the countries COL, XOE, unknown
     const auto& a = u.at("XNA-01");
     EXPECT_EQ(integer(a[s.column_index("inflow")]), 9);
@@ -142,7 +150,8 @@ TEST(FlowsRun, SystemIndicatorsOfTheBipartiteRecordSystem)
     Diagnostics diagnostics;
     Progress progress;
     const flows::Outcome o = flows::run(tiny.request(), diagnostics, progress);
-    ASSERT_EQ(o.systems.size(), 1U);
+    ASSERT_EQ(o.systems.size(), 2U);  // migration and visitor, apart
+    EXPECT_EQ(o.systems[1].flow_class, "visitor");
     const flows::SystemIndicators& s = o.systems[0].indicators;
     EXPECT_EQ(o.systems[0].flow_class, "migration");
     EXPECT_DOUBLE_EQ(s.total_flow, 15);
@@ -155,7 +164,7 @@ TEST(FlowsRun, SystemIndicatorsOfTheBipartiteRecordSystem)
     EXPECT_DOUBLE_EQ(*s.anmr_pct, 0.6);   // 9 / 1500
     EXPECT_NEAR(*s.gini, 266.0 / 330.0, 1e-12);
     const Table indicators = tiny.table(products::flow_indicators);
-    ASSERT_EQ(indicators.rows.size(), 1U);
+    ASSERT_EQ(indicators.rows.size(), 2U);
     EXPECT_DOUBLE_EQ(real(indicators.rows[0][products::flow_indicators.column_index("mei_pct")]), 60.0);
 }
 
@@ -167,7 +176,7 @@ TEST(FlowsRun, CorridorsRankedWithSharesAndReverseFlows)
     flows::Request r = tiny.request();
     r.shape = "arc";
     const flows::Outcome o = flows::run(r, diagnostics, progress);
-    EXPECT_EQ(o.corridors, 4U);
+    EXPECT_EQ(o.corridors, 5U);
     EXPECT_EQ(o.corridors_without_geometry, 2U);  // COL and unknown have no place in the workspace
     const ProductSpec& s = products::corridors;
     const Table table = tiny.table(s);
