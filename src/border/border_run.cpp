@@ -276,36 +276,26 @@ Table survey_estimates_table(GDALDataset& dataset, const std::vector<Segment>& s
         const auto* s = std::get_if<std::string>(&v);
         return s != nullptr ? *s : std::string();
     };
-    const auto real = [](const TableValue& v) {
-        const auto* d = std::get_if<double>(&v);
-        return d != nullptr ? *d : 0.0;
-    };
-    struct Estimate {
-        double value = 0, se = 0;
-        std::string flag;
-        std::int64_t n = 0;
-    };
-    std::map<std::pair<std::string, std::string>, std::map<std::string, Estimate>> by_variable;  // (variable, method) → point
+    // (variable, method) → point → the point's estimate, se, cv, flag and n_sample as stored.
+    std::map<std::pair<std::string, std::string>, std::map<std::string, std::vector<TableValue>>> by_variable;
     for (const auto& row : estimates.rows) {
         if (text(row[statistic]) != "total" || point_ids.count(text(row[unit])) == 0) {
             continue;
         }
-        const auto* count = std::get_if<std::int64_t>(&row[n]);
-        by_variable[{text(row[variable]), text(row[method])}][text(row[unit])] =
-            Estimate{real(row[estimate]), real(row[se]), text(row[flag]), count ? *count : 0};
+        std::vector<TableValue> values = {row[estimate], row[se], row[cv], row[flag], row[n]};
         table.rows.push_back({std::string("crossing_point"), text(row[unit]), text(row[variable]), text(row[method]),
-            row[estimate], row[se], row[cv], row[flag], row[n]});
+            values[0], values[1], values[2], values[3], values[4]});
+        by_variable[{text(row[variable]), text(row[method])}][text(row[unit])] = std::move(values);
     }
-    // A segment has one point, so its total is the point's (its flag too).
+    // A segment has one point, so its total is the point's, with its SE, CV and flag.
     for (const auto& [key, points] : by_variable) {
         for (const Segment& s : segments) {
             if (!s.point_id || points.count(*s.point_id) == 0) {
                 continue;
             }
-            const Estimate& p = points.at(*s.point_id);
-            const double segment_cv = p.value != 0 ? p.se / std::abs(p.value) * 100.0 : 0.0;
-            table.rows.push_back({std::string("border_segment"), s.segment_id, key.first, key.second, p.value, p.se, segment_cv,
-                p.flag, p.n});
+            const std::vector<TableValue>& p = points.at(*s.point_id);
+            table.rows.push_back({std::string("border_segment"), s.segment_id, key.first, key.second, p[0], p[1], p[2],
+                p[3], p[4]});
         }
     }
     return table;

@@ -51,7 +51,12 @@ double buffer_share(const geo::GeosContext& geos, const GEOSGeometry* unit, cons
     }
     const geo::LonLat centre = geo::envelope_centre(geos, unit);
     const geo::LocalProjection projection(geo::LocalProjection::Kind::equal_area, centre.lon, centre.lat);
-    const geo::GeosGeometryPtr unit_m = projection.forward(geos, unit);
+    geo::GeosGeometryPtr unit_m = projection.forward(geos, unit);
+    // A valid lon/lat polygon can come out of the projection with a self-touching ring where two
+    // vertices lie within rounding of each other: repair it, as geo import repairs sources.
+    if (!geos.predicate(GEOSisValid_r(h, unit_m.get()), "is valid")) {
+        unit_m = geos.own(GEOSMakeValid_r(h, unit_m.get()), "make valid");
+    }
     const geo::GeosGeometryPtr lines_m = projection.forward(geos, near.get());
     const geo::GeosGeometryPtr band = geos.own(GEOSBuffer_r(h, lines_m.get(), buffer_km * 1000.0, 16), "buffer");
     const geo::GeosGeometryPtr inside = geos.own(GEOSIntersection_r(h, unit_m.get(), band.get()), "intersection");

@@ -217,7 +217,11 @@ CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirec
                     ? via_line(*from, {via->second.lon, via->second.lat}, *to, options.shape)
                     : corridor_line(*from, *to, options.shape);
                 wkb = to_wkb(line);
-                length = polyline_length_km(line);
+                // A great circle is the geodesic: its length is the distance of its ends (of each leg).
+                length = options.shape.shape != CorridorShape::great_circle ? polyline_length_km(line)
+                    : needs_via ? geo::geodesic_distance_km(*from, {via->second.lon, via->second.lat}) +
+                            geo::geodesic_distance_km({via->second.lon, via->second.lat}, *to)
+                                : geo::geodesic_distance_km(*from, *to);
             } else {
                 ++out.without_geometry;
             }

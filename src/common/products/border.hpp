@@ -128,7 +128,7 @@ inline constexpr ColumnSpec border_survey_estimates_columns[] = {
     {"variable", ColumnType::text, ColumnRole::key, "", "survey variable"},
     {"method", ColumnType::text, ColumnRole::key, "", "calibration method of the weights"},
     {"estimate", ColumnType::real, ColumnRole::measure, "", "weighted total"},
-    {"se", ColumnType::real, ColumnRole::measure, "", "standard error (segments: points assumed independent)"},
+    {"se", ColumnType::real, ColumnRole::measure, "", "standard error (a segment: that of its crossing point)"},
     {"cv", ColumnType::real, ColumnRole::measure, "", "se / estimate"},
     {"flag", ColumnType::text, ColumnRole::attribute, "", "reliability flag of the point estimate; the worst of its points for a segment"},
     {"n_sample", ColumnType::integer, ColumnRole::measure, "persons", "respondents"},
