@@ -423,17 +423,193 @@ void count(Outcome& outcome, RunLog& log, const std::string& name, std::int64_t 
 
 } // namespace
 
+namespace {
+
+/// What a run builds up as it goes: the outcome, the run log and the sources of the metadata.
+struct RunState {
+    const Request& request;
+    Settings settings;
+    Outcome outcome;
+    RunLog log;
+    std::vector<ProductMetadata::Source> sources;
+};
+
+/// The crossings (counts file or records) and the range of their series; throws when there are none
+/// in the period.
+std::pair<TallySet, join::MonthRange> read_crossings(RunState& run, GDALDataset& dataset,
+    const std::set<std::string>& point_ids, Diagnostics& diagnostics)
+{
+    const Request& request = run.request;
+    TallySet tallies = request.counts.empty()
+        ? tallies_from_records(dataset, request.workspace.string(), run.settings.period)
+        : tallies_from_counts(request.counts, point_ids, run.settings.period, run.settings.unknown_codes, diagnostics);
+    if (!request.counts.empty()) {
+        run.log.add_input("counts", request.counts.string());
+        run.sources.push_back({"counts", request.counts.string(), file_sha256(request.counts)});
+        run.log.parameters.emplace_back("unknown_codes", request.unknown_codes);
+    } else {
+        run.sources.push_back({"product:" + std::string(products::crossings_detail.name), request.workspace.string(), ""});
+    }
+    if (tallies.read.rows == 0) {
+        throw DataError((request.counts.empty() ? request.workspace.string() + ": the records hold no crossings"
+                                                : request.counts.string() + ": has no data rows") + "; nothing was written");
+    }
+    if (!tallies.covered) {
+        const std::string seen = tallies.periods_seen.empty() ? std::string()
+            : " (periods in the file: " + *tallies.periods_seen.begin() + " to " + *tallies.periods_seen.rbegin() + ")";
+        throw DataError(fmt::format("period {} matches no crossings{}; nothing was written",
+            run.settings.period ? run.settings.period->label() : std::string("(all)"), seen));
+    }
+    // A yearly series runs over whole years.
+    join::MonthRange range = run.settings.period ? *run.settings.period : *tallies.covered;
+    if (tallies.granularity == Granularity::year) {
+        range = {join::month_of(join::year_of(range.first), 1), join::month_of(join::year_of(range.last), 12)};
+    }
+    run.outcome.source = tallies.source;
+    run.outcome.period = range_label(range, tallies.granularity);
+    return {std::move(tallies), range};
+}
+
+struct SegmentedBorders {
+    std::vector<BorderLine> borders;
+    std::vector<Segment> segments;
+    std::map<std::string, std::string> segment_of_point;
+};
+
+SegmentedBorders segment_borders(RunState& run, const geo::GeosContext& geos, const std::vector<geo::Unit>& units,
+    const std::vector<join::LocatedPoint>& points)
+{
+    std::vector<const geo::Unit*> countries;
+    for (const geo::Unit& u : units) {
+        if (u.info.level == 1) {
+            countries.push_back(&u);
+        }
+    }
+    if (countries.size() < 2) {
+        run.outcome.notes.push_back("the workspace has fewer than two countries (level-1 units): no international "
+            "border, no segments and no border distances");
+    }
+    SegmentedBorders out;
+    out.borders = international_borders(geos, countries);
+    std::vector<BorderPoint> border_points;
+    for (const join::LocatedPoint& p : points) {
+        border_points.push_back({p.point_id, p.country_iso3, p.border_with_iso3, {p.lon, p.lat}});
+    }
+    out.segments = border_segments(out.borders, border_points);
+    for (const Segment& s : out.segments) {
+        if (s.point_id) {
+            out.segment_of_point[*s.point_id] = s.segment_id;
+        }
+    }
+    return out;
+}
+
+/// read = used + not used by reason; used = at listed points + at codes missing from the points.
+void reconcile_crossings(RunState& run, const TallySet& tallies, const std::set<std::string>& point_ids)
+{
+    std::int64_t at_listed = 0;
+    for (const auto& [id, tally] : tallies.points) {
+        if (point_ids.count(id) > 0) {
+            at_listed += tally.entries + tally.exits;
+        }
+    }
+    count(run.outcome, run.log, "rows_read", static_cast<std::int64_t>(tallies.read.rows));
+    count(run.outcome, run.log, "crossings_read", tallies.read.persons);
+    count(run.outcome, run.log, "crossings_used", tallies.used.persons);
+    std::int64_t not_used = 0;
+    for (const auto& [reason, t] : tallies.by_reason) {
+        count(run.outcome, run.log, "crossings_not_used:" + reason, t.persons);
+        count(run.outcome, run.log, "rows_not_used:" + reason, static_cast<std::int64_t>(t.rows));
+        not_used += t.persons;
+    }
+    count(run.outcome, run.log, "crossings_at_listed_points", at_listed);
+    count(run.outcome, run.log, "crossings_at_unlisted_points", tallies.used.persons - at_listed);
+    if (tallies.read.persons != tallies.used.persons + not_used) {
+        throw std::logic_error("border: crossings read do not reconcile with crossings used and not used");
+    }
+    if (tallies.used.persons > at_listed) {
+        run.outcome.notes.push_back(fmt::format("{} crossings are at point codes missing from the crossing points: they "
+            "are in no indicator", tallies.used.persons - at_listed));
+    }
+}
+
+/// Population (--population) and the migrants' estimates of the workspace, by unit.
+std::pair<std::optional<join::UnitFigures>, std::optional<join::UnitFigures>> unit_figures(RunState& run,
+    GDALDataset& dataset, const join::UnitCatalog& catalog, Diagnostics& diagnostics)
+{
+    const Request& request = run.request;
+    std::optional<join::UnitFigures> population;
+    if (!request.population.empty()) {
+        population = join::read_population(request.population, catalog, diagnostics);
+        run.log.add_input("population", request.population.string());
+        run.sources.push_back({"population", request.population.string(), file_sha256(request.population)});
+        run.log.add_count(stage, "population_rows_read", static_cast<std::int64_t>(population->rows_read));
+        run.log.add_count(stage, "population_rows_joined", static_cast<std::int64_t>(population->rows_joined));
+    }
+    std::optional<join::UnitFigures> migrants;
+    if (workspace::has_product(dataset, products::estimates)) {
+        migrants = join::join_estimates(workspace::read_product(dataset, products::estimates), request.migrants_variable, "",
+            catalog);
+        if (migrants->rows_joined == 0) {
+            run.outcome.notes.push_back("the estimates hold no total of '" + request.migrants_variable +
+                "' by unit: no migrants within the buffer");
+            migrants.reset();
+        }
+    }
+    return {std::move(population), std::move(migrants)};
+}
+
+/// The figures of the outcome and the run log's notes.
+void summarise(RunState& run, const std::vector<join::LocatedPoint>& points, const SegmentedBorders& borders,
+    const PointProducts& point_tables, const UnitTable& units, const Table& survey)
+{
+    Outcome& o = run.outcome;
+    o.points = points.size();
+    o.points_with_crossings = static_cast<std::size_t>(std::count_if(point_tables.by_point.begin(),
+        point_tables.by_point.end(), [](const auto& p) { return p.second.entries + p.second.exits > 0; }));
+    o.segments = borders.segments.size();
+    o.borders = borders.borders.size();
+    for (const BorderLine& b : borders.borders) {
+        o.border_km += b.length_km;
+    }
+    o.units = units.table.rows.size();
+    o.population_in_buffer = units.population_in_buffer;
+    o.migrants_in_buffer = units.migrants_in_buffer;
+    o.survey_estimates = survey.rows.size();
+    for (const auto& [id, ind] : point_tables.by_point) {
+        o.top_points.push_back({id, ind.entries + ind.exits,
+            ind.trend ? std::optional<double>(ind.trend->pct_per_year) : std::nullopt, ind.seasonal.status});
+    }
+    std::sort(o.top_points.begin(), o.top_points.end(), [](const PointSummary& a, const PointSummary& b) {
+        return a.crossings != b.crossings ? a.crossings > b.crossings : a.point_id < b.point_id;
+    });
+    o.top_points.resize(std::min<std::size_t>(o.top_points.size(), 10));
+    count(o, run.log, "points", static_cast<std::int64_t>(o.points));
+    count(o, run.log, "segments", static_cast<std::int64_t>(o.segments));
+    count(o, run.log, "units_with_border_figures", static_cast<std::int64_t>(o.units));
+    if (o.population_in_buffer) {
+        run.log.notes.push_back(fmt::format("population within {} km of a border: {:.0f}", run.request.buffer_km,
+            *o.population_in_buffer));
+    }
+    if (o.migrants_in_buffer) {
+        run.log.notes.push_back(fmt::format("{} within {} km of a border (area-weighted estimates): {:.0f}",
+            run.request.migrants_variable, run.request.buffer_km, *o.migrants_in_buffer));
+    }
+    for (const std::string& note : o.notes) {
+        run.log.notes.push_back(note);
+    }
+}
+
+} // namespace
+
 Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress)
 {
     const auto started = std::chrono::steady_clock::now();
-    const Settings settings = check_settings(request);
-    Outcome outcome;
-    RunLog log;
-    log.command = stage;
-    log.started_utc = utc_now_iso();
-    log.parameters = {{"period", request.period.empty() ? "(all)" : request.period},
+    RunState run{request, check_settings(request), {}, {}, {}};
+    run.log.command = stage;
+    run.log.started_utc = utc_now_iso();
+    run.log.parameters = {{"period", request.period.empty() ? "(all)" : request.period},
         {"buffer_km", fmt::format("{}", request.buffer_km)}, {"migrants_variable", request.migrants_variable}};
-    std::vector<ProductMetadata::Source> sources;
 
     GDALDatasetUniquePtr dataset = workspace::open_readonly(request.workspace);
     const geo::GeosContext geos;
@@ -444,186 +620,58 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
         infos.push_back(u.info);
     }
     const join::UnitCatalog catalog(std::move(infos));
-    const std::vector<join::LocatedPoint> points = load_points(request, *dataset, diagnostics, log, sources);
+    const std::vector<join::LocatedPoint> points = load_points(request, *dataset, diagnostics, run.log, run.sources);
     std::set<std::string> point_ids;
     for (const join::LocatedPoint& p : points) {
         point_ids.insert(p.point_id);
     }
     progress.finish();
 
-    // Crossings: aggregate counts when given, else the linked records.
-    TallySet tallies = request.counts.empty()
-        ? tallies_from_records(*dataset, request.workspace.string(), settings.period)
-        : tallies_from_counts(request.counts, point_ids, settings.period, settings.unknown_codes, diagnostics);
-    if (!request.counts.empty()) {
-        log.add_input("counts", request.counts.string());
-        sources.push_back({"counts", request.counts.string(), file_sha256(request.counts)});
-        log.parameters.emplace_back("unknown_codes", request.unknown_codes);
-    } else {
-        sources.push_back({"product:" + std::string(products::crossings_detail.name), request.workspace.string(), ""});
-    }
-    if (tallies.read.rows == 0) {
-        throw DataError((request.counts.empty() ? request.workspace.string() + ": the records hold no crossings"
-                                                : request.counts.string() + ": has no data rows") + "; nothing was written");
-    }
-    if (!tallies.covered) {
-        const std::string seen = tallies.periods_seen.empty() ? std::string()
-            : " (periods in the file: " + *tallies.periods_seen.begin() + " to " + *tallies.periods_seen.rbegin() + ")";
-        throw DataError(fmt::format("period {} matches no crossings{}; nothing was written",
-            settings.period ? settings.period->label() : std::string("(all)"), seen));
-    }
-    // A yearly series runs over whole years.
-    join::MonthRange used_range = settings.period ? *settings.period : *tallies.covered;
-    if (tallies.granularity == Granularity::year) {
-        used_range = {join::month_of(join::year_of(used_range.first), 1), join::month_of(join::year_of(used_range.last), 12)};
-    }
-    outcome.source = tallies.source;
-    outcome.period = range_label(used_range, tallies.granularity);
-
+    const auto [tallies, range] = read_crossings(run, *dataset, point_ids, diagnostics);
     progress.start("international borders and segments");
-    std::vector<const geo::Unit*> countries;
-    for (const geo::Unit& u : units) {
-        if (u.info.level == 1) {
-            countries.push_back(&u);
-        }
-    }
-    const std::vector<BorderLine> borders = international_borders(geos, countries);
-    std::vector<BorderPoint> border_points;
-    for (const join::LocatedPoint& p : points) {
-        border_points.push_back({p.point_id, p.country_iso3, p.border_with_iso3, {p.lon, p.lat}});
-    }
-    const std::vector<Segment> segments = border_segments(borders, border_points);
-    std::map<std::string, std::string> segment_of_point;
-    for (const Segment& s : segments) {
-        if (s.point_id) {
-            segment_of_point[*s.point_id] = s.segment_id;
-        }
-    }
+    const SegmentedBorders borders = segment_borders(run, geos, units, points);
     progress.finish();
-    if (countries.size() < 2) {
-        outcome.notes.push_back("the workspace has fewer than two countries (level-1 units): no international border, "
-            "no segments and no border distances");
-    }
-
-    const PointProducts point_tables = point_products(points, tallies, used_range, segment_of_point);
-    const Table segment_table = segments_table(segments, point_tables.by_point);
-
-    // Reconciliation of crossings: read = outside the period + unknown points + ... + used;
-    // used = at listed points + at points missing from the points list.
-    std::int64_t at_listed = 0;
-    for (const auto& [id, tally] : tallies.points) {
-        if (point_ids.count(id) > 0) {
-            at_listed += tally.entries + tally.exits;
-        }
-    }
-    count(outcome, log, "crossings_read", tallies.read.persons);
-    count(outcome, log, "crossings_used", tallies.used.persons);
-    for (const auto& [reason, t] : tallies.by_reason) {
-        count(outcome, log, "crossings_not_used:" + reason, t.persons);
-        count(outcome, log, "rows_not_used:" + reason, static_cast<std::int64_t>(t.rows));
-    }
-    count(outcome, log, "crossings_at_listed_points", at_listed);
-    count(outcome, log, "crossings_at_unlisted_points", tallies.used.persons - at_listed);
-    count(outcome, log, "rows_read", static_cast<std::int64_t>(tallies.read.rows));
-    if (tallies.used.persons > at_listed) {
-        outcome.notes.push_back(fmt::format("{} crossings are at point codes missing from the crossing points: they are in "
-            "no indicator", tallies.used.persons - at_listed));
-    }
+    const PointProducts point_tables = point_products(points, tallies, range, borders.segment_of_point);
+    const Table segment_table = segments_table(borders.segments, point_tables.by_point);
+    reconcile_crossings(run, tallies, point_ids);
 
     progress.start("distances and border buffer of every unit");
-    std::optional<join::UnitFigures> population;
-    if (!request.population.empty()) {
-        population = join::read_population(request.population, catalog, diagnostics);
-        log.add_input("population", request.population.string());
-        sources.push_back({"population", request.population.string(), file_sha256(request.population)});
-        log.add_count(stage, "population_rows_read", static_cast<std::int64_t>(population->rows_read));
-        log.add_count(stage, "population_rows_joined", static_cast<std::int64_t>(population->rows_joined));
-    }
-    std::optional<join::UnitFigures> migrants;
-    if (workspace::has_product(*dataset, products::estimates)) {
-        migrants = join::join_estimates(workspace::read_product(*dataset, products::estimates), request.migrants_variable, "", catalog);
-        if (migrants->rows_joined == 0) {
-            outcome.notes.push_back("the estimates hold no total of '" + request.migrants_variable +
-                "' by unit: no migrants within the buffer");
-            migrants.reset();
-        }
-    }
-    const UnitTable unit_products = unit_table(geos, units, catalog, borders, points, population, migrants,
-        request.buffer_km, progress);
-    outcome.population_in_buffer = unit_products.population_in_buffer;
-    outcome.migrants_in_buffer = unit_products.migrants_in_buffer;
-    const Table& unit_table_rows = unit_products.table;
+    const auto [population, migrants] = unit_figures(run, *dataset, catalog, diagnostics);
+    const UnitTable unit_products =
+        unit_table(geos, units, catalog, borders.borders, points, population, migrants, request.buffer_km, progress);
     progress.finish();
-
-    const Table survey_table = survey_estimates_table(*dataset, segments, point_ids);
-    std::optional<std::string> controls;
+    const Table survey_table = survey_estimates_table(*dataset, borders.segments, point_ids);
+    std::optional<OutputFile> controls;
     if (!request.controls_out.empty()) {
-        controls = controls_text(tallies, points, settings.controls_by, outcome.control_categories);
-        log.parameters.emplace_back("controls_by", request.controls_by);
+        controls.emplace(request.controls_out);
+        controls->write(controls_text(tallies, points, run.settings.controls_by, run.outcome.control_categories));
+        run.log.parameters.emplace_back("controls_by", request.controls_by);
     }
     dataset.reset();
+    summarise(run, points, borders, point_tables, unit_products, survey_table);
+    run.log.add_reject_counts(stage, diagnostics);
 
-    outcome.points = points.size();
-    outcome.points_with_crossings = static_cast<std::size_t>(std::count_if(point_tables.by_point.begin(),
-        point_tables.by_point.end(), [](const auto& p) { return p.second.entries + p.second.exits > 0; }));
-    outcome.segments = segments.size();
-    outcome.borders = borders.size();
-    for (const BorderLine& b : borders) {
-        outcome.border_km += b.length_km;
-    }
-    outcome.units = unit_table_rows.rows.size();
-    outcome.survey_estimates = survey_table.rows.size();
-    std::vector<PointSummary> summary;
-    for (const auto& [id, ind] : point_tables.by_point) {
-        summary.push_back({id, ind.entries + ind.exits, ind.trend ? std::optional<double>(ind.trend->pct_per_year) : std::nullopt,
-            ind.seasonal.status});
-    }
-    std::sort(summary.begin(), summary.end(), [](const PointSummary& a, const PointSummary& b) {
-        return a.crossings != b.crossings ? a.crossings > b.crossings : a.point_id < b.point_id;
-    });
-    summary.resize(std::min<std::size_t>(summary.size(), 10));
-    outcome.top_points = summary;
-    count(outcome, log, "points", static_cast<std::int64_t>(outcome.points));
-    count(outcome, log, "segments", static_cast<std::int64_t>(outcome.segments));
-    count(outcome, log, "units_with_border_figures", static_cast<std::int64_t>(outcome.units));
-    if (outcome.population_in_buffer) {
-        log.notes.push_back(fmt::format("population within {} km of a border: {:.0f}", request.buffer_km, *outcome.population_in_buffer));
-    }
-    if (outcome.migrants_in_buffer) {
-        log.notes.push_back(fmt::format("{} within {} km of a border (area-weighted estimates): {:.0f}",
-            request.migrants_variable, request.buffer_km, *outcome.migrants_in_buffer));
-    }
-    for (const std::string& note : outcome.notes) {
-        log.notes.push_back(note);
-    }
-    log.add_reject_counts(stage, diagnostics);
-
-    std::optional<OutputFile> controls_file;
-    if (controls) {
-        controls_file.emplace(request.controls_out);
-        controls_file->write(*controls);
-    }
+    // Everything succeeded: only now does the workspace change (and the controls file appear).
     workspace::Workspace ws(request.workspace);
-    workspace::write_product(ws, products::crossing_point_indicators, point_tables.indicators);
-    workspace::write_product(ws, products::crossing_point_series, point_tables.series);
-    workspace::write_product(ws, products::crossing_point_seasonality, point_tables.seasonality);
-    workspace::write_product(ws, products::crossing_point_breakdown, point_tables.breakdown);
-    workspace::write_product(ws, products::border_segments, segment_table);
-    workspace::write_product(ws, products::unit_border, unit_table_rows);
-    workspace::write_product(ws, products::border_survey_estimates, survey_table);
-    log.finished_utc = utc_now_iso();
-    for (const ProductSpec* product : {&products::crossing_point_indicators, &products::crossing_point_series,
-             &products::crossing_point_seasonality, &products::crossing_point_breakdown, &products::border_segments,
-             &products::unit_border, &products::border_survey_estimates}) {
-        workspace::write_metadata(ws, metadata_for(*product, sources, log, outcome.period));
+    const std::pair<const ProductSpec*, const Table*> products_written[] = {
+        {&products::crossing_point_indicators, &point_tables.indicators}, {&products::crossing_point_series, &point_tables.series},
+        {&products::crossing_point_seasonality, &point_tables.seasonality},
+        {&products::crossing_point_breakdown, &point_tables.breakdown}, {&products::border_segments, &segment_table},
+        {&products::unit_border, &unit_products.table}, {&products::border_survey_estimates, &survey_table}};
+    for (const auto& [product, table] : products_written) {
+        workspace::write_product(ws, *product, *table);
     }
-    ws.append_run_log(log);
-    if (controls_file) {
-        controls_file->commit();
+    run.log.finished_utc = utc_now_iso();
+    for (const auto& [product, table] : products_written) {
+        workspace::write_metadata(ws, metadata_for(*product, run.sources, run.log, run.outcome.period));
+    }
+    ws.append_run_log(run.log);
+    if (controls) {
+        controls->commit();
     }
     ws.commit();
-    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return outcome;
+    run.outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return run.outcome;
 }
 
 } // namespace migratlas::border

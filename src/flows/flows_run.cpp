@@ -253,7 +253,7 @@ void assemble_od(const Request& request, const Settings& settings, Diagnostics& 
     log.parameters.emplace_back("unknown_codes", request.unknown_codes);
 }
 
-ProductMetadata metadata_for(const ProductSpec& product, const Request& request, const Outcome& outcome,
+ProductMetadata metadata_for(const ProductSpec& product, const Outcome& outcome,
     const std::vector<ProductMetadata::Source>& sources, const RunLog& log)
 {
     ProductMetadata m;
@@ -268,7 +268,6 @@ ProductMetadata metadata_for(const ProductSpec& product, const Request& request,
     m.period = outcome.period;
     m.created_utc = utc_now_iso();
     m.version = version_string;
-    (void)request;
     return m;
 }
 
@@ -367,7 +366,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     workspace::write_product(ws, products::corridors, corridors.corridors);
     log.finished_utc = utc_now_iso();
     for (const ProductSpec* product : {&products::flows, &products::unit_flows, &products::flow_indicators, &products::corridors}) {
-        workspace::write_metadata(ws, metadata_for(*product, request, outcome, a.sources, log));
+        workspace::write_metadata(ws, metadata_for(*product, outcome, a.sources, log));
     }
     ws.append_run_log(log);
     ws.commit();
