@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <array>
+#include <future>
+#include <unordered_map>
 
 namespace migratlas::join {
 
@@ -133,33 +135,50 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     progress.start("joining record events to units");
     const EventColumns col;
     const std::string source = request.workspace.string() + "#" + std::string(products::events_monthly.name);
-    std::uint64_t row_no = 0;
-    workspace::for_each_row(*dataset, products::events_monthly, [&](const std::vector<TableValue>& row) {
-        ++row_no;
+    // SQLite keeps the months of the period; the others are only totalled, for the reconciliation.
+    std::string in_period;
+    std::future<workspace::RowTotals> outside;
+    if (request.period) {
+        // A NULL month is scanned (and refused there), so the two conditions split the table exactly.
+        in_period = fmt::format("month IS NULL OR (month >= '{}' AND month <= '{}')", format_month(request.period->first),
+            format_month(request.period->last));
+        // Totalled on the second core while the first scans the period.
+        outside = std::async(std::launch::async, [&request, where = "NOT (" + in_period + ")"] {
+            return workspace::totals_where(request.workspace, products::events_monthly, where);
+        });
+    }
+    // Rows repeat a few thousand (residence, point unit) pairs: place each pair once.
+    std::unordered_map<std::string, EventPlacement> placements;
+    std::string key;
+    workspace::for_each_row(*dataset, products::events_monthly, in_period, [&](const std::vector<TableValue>& row) {
         const std::int64_t persons = integer_of(row[col.persons]);
         const std::int64_t events = integer_of(row[col.events]);
         outcome.read.add(persons, events);
         const auto month = parse_period_label(text_of(row[col.month]));
         const auto kind = parse_event_kind(text_of(row[col.event_type]));
         if (!month || month->months() != 1 || !kind) {
-            throw InputError(source + ":" + std::to_string(row_no) + ": month '" + std::string(text_of(row[col.month])) +
-                "' or event_type '" + std::string(text_of(row[col.event_type])) +
-                "' is not what link writes; rebuild the table with link");
+            throw InputError(source + ": a row has month '" + std::string(text_of(row[col.month])) + "' or event_type '" +
+                std::string(text_of(row[col.event_type])) + "' is not what link writes; rebuild the table with link");
         }
         outcome.months = outcome.months ? MonthRange{std::min(outcome.months->first, month->first),
                                               std::max(outcome.months->last, month->first)}
                                         : *month;
-        if (request.period && !request.period->contains(month->first)) {
-            outcome.outside_period.add(persons, events);
-            return;
-        }
         const std::string_view residence = text_of(row[col.residence_code]);
         outcome.has_residence = outcome.has_residence || !std::holds_alternative<std::monostate>(row[col.residence_code]);
-        const EventPlacement placement =
-            place_event(residence, text_of(row[col.unit_code]), request.level, outcome.catalog);
+        key.assign(residence);
+        key += '\x1f';
+        key += text_of(row[col.unit_code]);
+        auto cached = placements.find(key);
+        if (cached == placements.end()) {
+            cached = placements.emplace(key, place_event(residence, text_of(row[col.unit_code]), request.level,
+                outcome.catalog)).first;
+        }
+        const EventPlacement& placement = cached->second;
         outcome.by_reason[std::string(to_string(placement.reason))].add(persons, events);
         if (placement.reason != JoinReason::joined) {
-            diagnostics.reject(std::string(to_string(placement.reason)), SourcePos{source, row_no, 0},
+            // The cell names itself: a filtered read has no stable row number to point at.
+            diagnostics.reject(std::string(to_string(placement.reason)), SourcePos{source, 0, 0},
+                fmt::format("{} {}: ", text_of(row[col.month]), text_of(row[col.event_type])) +
                 reject_message(placement.reason, residence, text_of(row[col.crossing_point]), request.level) +
                 fmt::format(" ({} events)", events));
             return;
@@ -181,6 +200,25 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
         joined.events = events;
         outcome.events.push_back(joined);
     });
+    if (outside.valid()) {
+        const workspace::RowTotals totals = outside.get();
+        // The count columns of events_monthly are persons and events, in that order.
+        outcome.outside_period = {static_cast<std::uint64_t>(totals.rows), totals.counts.at(0), totals.counts.at(1)};
+        outcome.read.rows += outcome.outside_period.rows;
+        outcome.read.persons += outcome.outside_period.persons;
+        outcome.read.events += outcome.outside_period.events;
+    }
+    if (request.period && outcome.read.rows == outcome.outside_period.rows && outcome.read.rows > 0) {
+        // No row is in the period: say which months the table has (one more scan, for the message).
+        if (const auto range = workspace::text_range(*dataset, products::events_monthly, "month")) {
+            const auto first = parse_period_label(range->first);
+            const auto last = parse_period_label(range->second);
+            if (first && last) {
+                outcome.months = MonthRange{std::min(first->first, outcome.months ? outcome.months->first : first->first),
+                    std::max(last->last, outcome.months ? outcome.months->last : last->last)};
+            }
+        }
+    }
     progress.finish();
     if (!outcome.reconciles()) {
         throw std::logic_error("join: rows read do not reconcile with rows joined and counted by reason");

@@ -81,7 +81,7 @@ struct Outcome {
     ReasonTally outside_period;                    ///< rows of months outside the period
     std::map<std::string, ReasonTally> by_reason;  ///< rows in the period: "joined" and each JoinReason
     ReasonTally from_crossing_point;               ///< joined rows placed at the crossing point's unit
-    std::optional<MonthRange> months;              ///< months present in events_monthly
+    std::optional<MonthRange> months;              ///< months of the rows read; of the whole table when none is in the period
     bool has_residence = false;                    ///< some row declares a residence (NULL = not in the input)
 
     /// read = outside_period + Σ by_reason, in rows, persons and events (checked by run).
