@@ -150,12 +150,38 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     // Rows repeat a few thousand (residence, point unit) pairs: place each pair once.
     std::unordered_map<std::string, EventPlacement> placements;
     std::string key;
+    // Tallied by reason as an array; the map of the outcome is filled once at the end.
+    std::array<ReasonTally, static_cast<std::size_t>(JoinReason::no_residence) + 1> tallies{};
+    // link writes the rows sorted by month and event type: parse each only when it changes.
+    std::string last_month, last_kind;
+    std::optional<MonthRange> month;
+    std::optional<EventKind> kind;
+    struct LastLabel {
+        std::string text;
+        std::uint32_t id = 0;
+        bool set = false;
+    };
+    std::array<LastLabel, 4> last_labels;
+    const auto intern = [&](LastLabel& last, std::string_view text) {
+        if (!last.set || text != last.text) {
+            last.text.assign(text);
+            last.id = outcome.labels.intern(text);
+            last.set = true;
+        }
+        return last.id;
+    };
     workspace::for_each_row(*dataset, products::events_monthly, in_period, [&](const std::vector<TableValue>& row) {
         const std::int64_t persons = integer_of(row[col.persons]);
         const std::int64_t events = integer_of(row[col.events]);
         outcome.read.add(persons, events);
-        const auto month = parse_period_label(text_of(row[col.month]));
-        const auto kind = parse_event_kind(text_of(row[col.event_type]));
+        if (text_of(row[col.month]) != last_month) {
+            last_month.assign(text_of(row[col.month]));
+            month = parse_period_label(last_month);
+        }
+        if (text_of(row[col.event_type]) != last_kind) {
+            last_kind.assign(text_of(row[col.event_type]));
+            kind = parse_event_kind(last_kind);
+        }
         if (!month || month->months() != 1 || !kind) {
             throw InputError(source + ": a row has month '" + std::string(text_of(row[col.month])) + "' or event_type '" +
                 std::string(text_of(row[col.event_type])) + "' is not what link writes; rebuild the table with link");
@@ -174,7 +200,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
                 outcome.catalog)).first;
         }
         const EventPlacement& placement = cached->second;
-        outcome.by_reason[std::string(to_string(placement.reason))].add(persons, events);
+        tallies[static_cast<std::size_t>(placement.reason)].add(persons, events);
         if (placement.reason != JoinReason::joined) {
             // The cell names itself: a filtered read has no stable row number to point at.
             diagnostics.reject(std::string(to_string(placement.reason)), SourcePos{source, 0, 0},
@@ -190,16 +216,21 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
         joined.month = month->first;
         joined.kind = *kind;
         joined.direction = direction_of(text_of(row[col.direction]));
-        joined.sex = outcome.labels.intern(text_of(row[col.sex]));
-        joined.age_group = outcome.labels.intern(text_of(row[col.age_group]));
-        joined.nationality = outcome.labels.intern(text_of(row[col.nationality]));
-        joined.crossing_point = outcome.labels.intern(text_of(row[col.crossing_point]));
+        joined.sex = intern(last_labels[0], text_of(row[col.sex]));
+        joined.age_group = intern(last_labels[1], text_of(row[col.age_group]));
+        joined.nationality = intern(last_labels[2], text_of(row[col.nationality]));
+        joined.crossing_point = intern(last_labels[3], text_of(row[col.crossing_point]));
         joined.unit = *placement.unit;
         joined.from_crossing_point = placement.from_crossing_point;
         joined.persons = persons;
         joined.events = events;
         outcome.events.push_back(joined);
     });
+    for (std::size_t reason = 0; reason < tallies.size(); ++reason) {
+        if (tallies[reason].rows > 0) {
+            outcome.by_reason[std::string(to_string(static_cast<JoinReason>(reason)))] = tallies[reason];
+        }
+    }
     if (outside.valid()) {
         const workspace::RowTotals totals = outside.get();
         // The count columns of events_monthly are persons and events, in that order.
