@@ -183,6 +183,34 @@ CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirec
     for (const auto& [key, corridor] : merged) {
         groups[{corridor.period, corridor.flow_type}].push_back(&corridor);
     }
+    // The same pair recurs in every period and class (26 years of UNHCR data): draw each line once.
+    struct CorridorShapeOf {
+        std::string wkb;
+        std::optional<double> length_km;
+    };
+    std::map<std::tuple<std::string, std::string, std::string>, CorridorShapeOf> shapes;
+    const auto shape_of = [&](const std::string& origin, const std::string& destination,
+                              const std::string& point) -> const CorridorShapeOf& {
+        auto [it, inserted] = shapes.try_emplace({origin, destination, point});
+        if (!inserted) {
+            return it->second;
+        }
+        const auto from = ends.point(origin);
+        const auto to = ends.point(destination);
+        const auto via = points.find(point);
+        const bool needs_via = options.via_crossing && point != total_code;
+        if (from && to && (!needs_via || via != points.end())) {
+            const MultiPolyline line = needs_via ? via_line(*from, {via->second.lon, via->second.lat}, *to, options.shape)
+                                                 : corridor_line(*from, *to, options.shape);
+            it->second.wkb = to_wkb(line);
+            // A great circle is the geodesic: its length is the distance of its ends (of each leg).
+            it->second.length_km = options.shape.shape != CorridorShape::great_circle ? polyline_length_km(line)
+                : needs_via ? geo::geodesic_distance_km(*from, {via->second.lon, via->second.lat}) +
+                        geo::geodesic_distance_km({via->second.lon, via->second.lat}, *to)
+                            : geo::geodesic_distance_km(*from, *to);
+        }
+        return it->second;
+    };
     CorridorProducts out;
     out.corridors = products::corridors.make_table();
     const std::string shape_name = std::string(to_string(options.shape.shape)) + (options.via_crossing ? "+via-crossing" : "");
@@ -206,23 +234,10 @@ CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirec
             }
             const auto reverse_it = by_class.find({c.period, std::string(flow_class(c.flow_type)), c.destination, c.origin});
             const std::int64_t reverse = reverse_it == by_class.end() ? 0 : reverse_it->second;
-            const auto from = ends.point(c.origin);
-            const auto to = ends.point(c.destination);
-            const auto via = points.find(c.point);
-            std::string wkb;
-            std::optional<double> length;
-            const bool needs_via = options.via_crossing && c.point != total_code;
-            if (from && to && (!needs_via || via != points.end())) {
-                const MultiPolyline line = needs_via
-                    ? via_line(*from, {via->second.lon, via->second.lat}, *to, options.shape)
-                    : corridor_line(*from, *to, options.shape);
-                wkb = to_wkb(line);
-                // A great circle is the geodesic: its length is the distance of its ends (of each leg).
-                length = options.shape.shape != CorridorShape::great_circle ? polyline_length_km(line)
-                    : needs_via ? geo::geodesic_distance_km(*from, {via->second.lon, via->second.lat}) +
-                            geo::geodesic_distance_km({via->second.lon, via->second.lat}, *to)
-                                : geo::geodesic_distance_km(*from, *to);
-            } else {
+            const CorridorShapeOf& shape = shape_of(c.origin, c.destination, c.point);
+            std::string wkb = shape.wkb;
+            const std::optional<double> length = shape.length_km;
+            if (wkb.empty()) {
                 ++out.without_geometry;
             }
             const double share = total > 0 ? 100.0 * static_cast<double>(c.persons) / static_cast<double>(total) : 0.0;
