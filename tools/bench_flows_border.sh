@@ -40,7 +40,13 @@ if [ $reuse = 0 ] || [ ! -f "$ws" ]; then
   /usr/bin/time -f "   link: %e s wall, %M KB peak RSS" "$bin" -q link --crossings "$in/crossings.csv" \
     --params "$in/params.txt" --key-file "$out/bench.key" --points "$in/crossing_points.csv" --workspace "$ws"
 fi
-rows=$(( $(wc -l < "$in/crossings.csv") - 1 ))
+rows=$(python3 - "$ws" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("select value from run_log where command = 'link' and kind = 'count' and name = 'rows_read' "
+                 "order by run_id desc limit 1").fetchone()[0])
+PY
+)
 python3 - "$ws" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
