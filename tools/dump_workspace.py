@@ -5,7 +5,8 @@ Usage: tools/dump_workspace.py WORKSPACE.gpkg OUT_DIR [--replace PREFIX=TOKEN ..
 
 Each <table>.txt has a header line (column:type) and the rows sorted as text. Reals are written with
 12 significant digits, geometries as the SHA-256 (first 16 hex digits) of their GeoPackage blob, and
-the run_log's timestamps and version are left out, so that the dump depends only on the data.
+the run_log's timestamps and version are left out (product_metadata's created and version values are
+shown as "(volatile)"), so that the dump depends only on the data.
 It reads the file with Python's sqlite3 module (a GeoPackage is an SQLite database): no GDAL needed.
 """
 import hashlib
@@ -14,6 +15,8 @@ import sqlite3
 import sys
 
 VOLATILE = {"run_log": {"started_utc", "finished_utc", "version"}}
+# Rows whose value is a timestamp or a version: (column that says so, its values, column to blank).
+VOLATILE_ROWS = {"product_metadata": ("kind", {"created", "version"}, "value")}
 
 
 def cell(value, replacements):
@@ -49,7 +52,12 @@ def main(argv):
         keep = [(i, name, kind) for i, (name, kind) in enumerate(columns)
                 if name != "fid" and name not in VOLATILE.get(table, set())]
         rows = []
+        names = [name for name, _ in columns]
+        rule = VOLATILE_ROWS.get(table)
         for row in db.execute(f'SELECT * FROM "{table}"'):
+            if rule and row[names.index(rule[0])] in rule[1]:
+                row = list(row)
+                row[names.index(rule[2])] = "(volatile)"
             rows.append("\t".join(cell(row[i], replacements) for i, _, _ in keep))
         rows.sort()
         with open(os.path.join(out_dir, table + ".txt"), "w", encoding="utf-8", newline="\n") as out:

@@ -12,17 +12,17 @@ in=$out/inputs
 ws=$out/workspace.gpkg
 rm -rf "$out"
 mkdir -p "$out"
-echo "== 1/5 demo region (scale $scale, seed $seed) -> $in"
+echo "== 1/8 demo region (scale $scale, seed $seed) -> $in"
 "$m" demo --out "$in" --seed "$seed" --scale "$scale"
 
-echo "== 2/5 geographies -> $ws (units, unit_neighbours)"
+echo "== 2/8 geographies -> $ws (units, unit_neighbours)"
 "$m" geo import "$in/geographies.gpkg" --layer level1 --code-field code --name-field name --level 1 --workspace "$ws"
 "$m" geo import "$in/geographies.gpkg" --layer level2 --code-field code --name-field name \
   --parent-field parent_code --level 2 --workspace "$ws"
 "$m" geo import "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
   --parent-field parent_code --level 3 --workspace "$ws"
 
-echo "== 3/5 crossing records: pseudonymise, classify (12/16 rule), join to units"
+echo "== 3/8 crossing records: pseudonymise, classify (12/16 rule), join to units"
 # The pseudonymisation key is secret: generated once per demo folder, never logged or published.
 # MIGRATLAS_KEY_FILE (a fixed test key) makes the pseudonyms reproducible for the golden tests.
 if [[ -n ${MIGRATLAS_KEY_FILE:-} ]]; then
@@ -35,12 +35,24 @@ chmod 600 "$out/hmac.key"
   --points "$in/crossing_points.csv" --workspace "$ws" \
   --events-csv "$out/events.csv" --rejects-csv "$out/rejects.csv" --duplicates-csv "$out/duplicates.csv"
 
-echo "== 4/5 survey: calibrate weights (raking) and estimate born_abroad by unit with SE/CV"
+echo "== 4/8 survey: calibrate weights (raking) and estimate born_abroad by unit with SE/CV"
 "$m" calibrate --survey "$in/survey.csv" --controls "$in/controls.csv" --method raking \
   --weights-out "$out/weights.csv" --estimate born_abroad --by unit_code --strata stratum --psu psu \
   --estimates-out "$out/estimates.csv" --workspace "$ws"
 
-echo "== 5/5 check the geographies again, as a user would"
+echo "== 5/8 border survey: controls from the recorded crossings of 2023, calibrate, estimate by crossing point"
+"$m" border --workspace "$ws" --controls-out "$out/border_controls.csv" --controls-by quarter --period 2023
+"$m" calibrate --survey "$in/border_survey.csv" --controls "$out/border_controls.csv" --method raking \
+  --weights-out "$out/border_weights.csv" --estimate intends_to_stay --by crossing_point --strata stratum \
+  --estimates-out "$out/border_estimates.csv" --workspace "$ws"
+
+echo "== 6/8 flows: OD flows by sex and age group, unit balances, system indicators, corridors (arcs)"
+"$m" flows --workspace "$ws" --population "$in/population.csv" --by sex,age_group --shape arc
+
+echo "== 7/8 border: crossing-point indicators, border segments, unit distances and the 50 km buffer"
+"$m" border --workspace "$ws" --population "$in/population.csv" --buffer-km 50
+
+echo "== 8/8 check the geographies again, as a user would"
 "$m" geo check "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
   --parent-field parent_code --level 3 --workspace "$ws" --json > "$out/geo_check_level3.json"
 
@@ -48,10 +60,15 @@ cat <<TXT
 
 Done. Outputs in $out/:
   inputs/              the synthetic demo region (see inputs/README.txt)
-  workspace.gpkg       units, unit_neighbours, events_monthly, crossings_monthly, crossing_points,
-                       estimates and run_log (internal: unsuppressed counts; open it in QGIS)
+  workspace.gpkg       units, unit_neighbours, events_monthly, crossings_monthly, crossings_detail,
+                       crossing_points, estimates, flows, unit_flows, flow_indicators, corridors,
+                       crossing_point_indicators (+ _series, _seasonality, _breakdown), border_segments,
+                       unit_border, border_survey_estimates and run_log (internal: unsuppressed counts;
+                       open it in QGIS, see docs/user-guide.md "Looking at the products in QGIS")
   events.csv           one classified event per kept crossing (pseudonymised person keys)
   rejects.csv          rejected input rows with reasons;  duplicates.csv: dropped duplicate rows
   weights.csv          calibrated survey weights;  estimates.csv: born_abroad by unit with SE, CV, flag
+  border_controls.csv  recorded crossings by land point x quarter x direction in 2023 (calibration controls)
+  border_weights.csv, border_estimates.csv  the border survey calibrated to them; intends_to_stay by point
   geo_check_level3.json  the geography check report
 TXT

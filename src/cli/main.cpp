@@ -28,6 +28,8 @@ int main(int argc, char** argv)
     cli::add_geo_commands(app, context);
     cli::add_link_command(app, context);
     cli::add_survey_commands(app, context);
+    cli::add_flows_command(app, context);
+    cli::add_border_command(app, context);
     cli::add_demo_command(app, context);
     cli::add_render_command(app, context);
     cli::add_products_command(app, context);

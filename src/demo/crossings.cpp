@@ -52,6 +52,7 @@ struct Setting {
     std::int64_t first_day = 0;           ///< observation_start, days since 1970
     std::int64_t last_day = 0;            ///< observation_end
     std::uint64_t id_offset = 0;
+    int survey_year = 0;                  ///< 0 = no border survey
 };
 
 enum class Purpose { tourism, business, family, shopping, transit, work, residence, study, return_home };
@@ -92,6 +93,7 @@ struct BlockOutput {
     std::string crossings;
     std::string truth;
     CrossingsSummary summary;
+    std::vector<SurveyCandidate> survey;  ///< valid land crossings of the border survey's year
 };
 
 std::size_t weighted_point(Rng& rng, const Setting& setting, const std::vector<std::size_t>& candidates)
@@ -375,8 +377,28 @@ void append_row(std::string& out, const Setting& setting, const Person& person, 
 /// Writes a person's crossings with the noise real extracts have: missing records, exact
 /// duplicates, double scans at another lane or point, a few invalid rows, and timestamps written
 /// in UTC or at the neighbour's offset.
+/// A valid record at a land point in the survey year is a crossing the border survey may interview.
+void add_survey_candidate(const Setting& setting, const Person& person, const Crossing& crossing,
+                          std::vector<SurveyCandidate>& survey)
+{
+    const CrossingPoint& point = (*setting.points)[crossing.point];
+    if (setting.survey_year == 0 || point.kind == PointKind::airport) {
+        return;
+    }
+    const std::int64_t day = floor_div(crossing.utc + std::int64_t{setting.config->reference_offset_minutes} * 60, 86400);
+    const CivilDate date = civil_from_days(static_cast<std::int32_t>(day));
+    if (date.year != setting.survey_year) {
+        return;
+    }
+    const CivilDate birth = civil_from_days(static_cast<std::int32_t>(person.birth_day));
+    int age = date.year - birth.year - ((date.month < birth.month || (date.month == birth.month && date.day < birth.day)) ? 1 : 0);
+    survey.push_back(SurveyCandidate{static_cast<std::uint32_t>(crossing.point), (date.month - 1) / 3 + 1, crossing.in,
+        person.sex, std::max(age, 0), person.nationality, crossing.purpose == Purpose::residence,
+        person.behaviour == Behaviour::frontier_worker});
+}
+
 void emit_person(Rng& rng, const Setting& setting, const Person& person, std::vector<std::string>& rows,
-                 CrossingsSummary& summary)
+                 CrossingsSummary& summary, std::vector<SurveyCandidate>& survey)
 {
     const CrossingsConfig& config = *setting.config;
     std::uint64_t written = 0;
@@ -411,6 +433,9 @@ void emit_person(Rng& rng, const Setting& setting, const Person& person, std::ve
         std::string row;
         row.reserve(128);
         append_row(row, setting, person, crossing, id, direction, style, offset);
+        if (style != OffsetStyle::none && (direction == "IN" || direction == "OUT") && !id.empty()) {
+            add_survey_candidate(setting, person, crossing, survey);
+        }
         if (rng.bernoulli(0.003)) {
             rows.push_back(row);
             ++summary.exact_duplicates;
@@ -462,7 +487,7 @@ BlockOutput generate_block(const Setting& setting, std::uint64_t block)
         output.truth += ',';
         output.truth += behaviour_name(person.behaviour);
         output.truth += '\n';
-        emit_person(rng, setting, person, rows, output.summary);
+        emit_person(rng, setting, person, rows, output.summary, output.survey);
     }
     // Extracts are not sorted: shuffle locally (each row moves a few dozen places at most).
     constexpr std::size_t window = 24;
@@ -487,9 +512,10 @@ BlockOutput generate_block(const Setting& setting, std::uint64_t block)
 CrossingsSummary write_crossings(const std::filesystem::path& crossings_path,
                                  const std::filesystem::path& truth_path, const DemoRegion& region,
                                  const std::vector<CrossingPoint>& points, const CrossingsConfig& config,
-                                 Progress& progress)
+                                 Progress& progress, BorderSurveySampler* survey)
 {
     Setting setting;
+    setting.survey_year = survey != nullptr ? survey->design().year : 0;
     setting.config = &config;
     setting.points = &points;
     setting.first_day = days_from_civil(CivilDate{config.observation_start_year, 1, 1});
@@ -548,6 +574,11 @@ CrossingsSummary write_crossings(const std::filesystem::path& crossings_path,
             tbb::make_filter<BlockOutput, void>(tbb::filter_mode::serial_in_order, [&](const BlockOutput& output) {
                 crossings.write(output.crossings);
                 truth.write(output.truth);
+                if (survey != nullptr) {
+                    for (const SurveyCandidate& candidate : output.survey) {
+                        survey->add(candidate);
+                    }
+                }
                 const CrossingsSummary& part = output.summary;
                 summary.persons += part.persons;
                 summary.rows += part.rows;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/progress.hpp"
+#include "demo/border_survey.hpp"
 #include "demo/crossing_points.hpp"
 #include "demo/region.hpp"
 
@@ -54,11 +55,12 @@ struct CrossingsSummary {
 
 /// Streams crossings.csv and crossings_truth.csv (person_id,behaviour). Persons are generated in
 /// blocks with their own random streams on all cores; blocks are written in order, so the files
-/// are the same for any thread count. Memory stays bounded by a few blocks.
+/// are the same for any thread count. Memory stays bounded by a few blocks. With `survey`, the valid
+/// land crossings of its year are offered to the border survey in file order.
 CrossingsSummary write_crossings(const std::filesystem::path& crossings_path,
                                  const std::filesystem::path& truth_path, const DemoRegion& region,
                                  const std::vector<CrossingPoint>& points, const CrossingsConfig& config,
-                                 Progress& progress);
+                                 Progress& progress, BorderSurveySampler* survey = nullptr);
 
 /// params.txt for the classifier (same keys as shared/reference/linkage/params.txt).
 void write_linkage_params(const std::filesystem::path& path, const CrossingsConfig& config);

@@ -103,6 +103,14 @@ std::string readme_text(const DemoRequest& config, const DemoRegion& region, con
                         "                       (level-2 unit x urban/rural); format of shared/reference/calibration.\n",
                         reporting_country, with_commas(s.survey_persons), with_commas(static_cast<std::uint64_t>(s.survey_households)),
                         s.survey_psus, s.survey_strata);
+    text += fmt::format("  border_survey.csv    border survey of travellers at the land points of {} in {}: {} interviews, {} per\n"
+                        "                       crossing_point x quarter x direction cell drawn at random from the cell's\n"
+                        "                       records; person_id,stratum (the point),crossing_point,quarter,direction,\n"
+                        "                       design_weight (cell crossings / interviews),sex,age,age_group,nationality,\n"
+                        "                       intends_to_stay (declared move of 12 months or more), frontier_worker. Calibrate it\n"
+                        "                       to the records with `border --controls-out ... --controls-by quarter --period {}`.\n",
+                        reporting_country, s.border_survey_year, with_commas(s.border_survey_persons),
+                        BorderSurveyDesign{}.interviews_per_cell, s.border_survey_year);
     text += fmt::format("  controls.csv         margin,category,total from the synthetic population of {}: unit_code,\n"
                         "                       sex:age_group, area, born_abroad. Born abroad: control {}, design-weighted\n"
                         "                       survey estimate {:.0f} (migrants are under-covered, as designed).\n\n",
@@ -175,10 +183,14 @@ DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progres
     CrossingsConfig crossings;
     crossings.seed = config.seed;
     crossings.persons = config.persons.value_or(persons_for_scale(config.scale));
+    BorderSurveySampler border_survey(config.seed, BorderSurveyDesign{});
     summary.crossings = write_crossings(config.out_dir / "crossings.csv", config.out_dir / "crossings_truth.csv",
-                                        region, points, crossings, progress);
+                                        region, points, crossings, progress, &border_survey);
     record("crossings.csv", step);
     record("crossings_truth.csv", step); // written in the same pass as crossings.csv
+    summary.border_survey_persons = border_survey.write(config.out_dir / "border_survey.csv", points);
+    summary.border_survey_year = border_survey.design().year;
+    record("border_survey.csv", step);
     step.restart();
     write_linkage_params(config.out_dir / "params.txt", crossings);
     record("params.txt", step);

@@ -52,13 +52,15 @@ struct DemoOutcome {
     double design_born_abroad = 0.0;
     std::int64_t control_born_abroad = 0;
     CrossingsSummary crossings;
+    std::size_t border_survey_persons = 0;
+    int border_survey_year = 0;
     std::vector<DemoFile> files;
     double seconds = 0.0;
 };
 
 /// Creates `out_dir` if needed and (over)writes geographies.gpkg, population.csv,
-/// crossing_points.csv, crossings.csv, crossings_truth.csv, params.txt, survey.csv, controls.csv
-/// and README.txt. Same seed and scale give byte-identical files.
+/// crossing_points.csv, crossings.csv, crossings_truth.csv, border_survey.csv, params.txt, survey.csv,
+/// controls.csv and README.txt. Same seed and scale give byte-identical files.
 [[nodiscard]] DemoOutcome run(const DemoRequest& request, Diagnostics& diagnostics, Progress& progress);
 
 } // namespace migratlas::demo

@@ -123,6 +123,19 @@ struct SharedTables {
     bool tabulate;
 };
 
+/// A kept crossing whose kept neighbour (just before or just after, in the classifier's order) is in
+/// the other direction on the same reference date: a day trip out and back, or a visit in and out
+/// (circular mobility; 0 nights by the end-of-day rule, RULES.md §4).
+bool same_day_return(const std::vector<ClassifiedEvent>& kept, std::size_t k, const std::vector<StoredRow, HugePageAllocator<StoredRow>>& rows)
+{
+    const StoredRow& row = rows[kept[k].source];
+    const auto returns = [&](std::size_t other) {
+        const StoredRow& o = rows[kept[other].source];
+        return o.date == row.date && o.direction != row.direction;
+    };
+    return (k > 0 && returns(k - 1)) || (k + 1 < kept.size() && returns(k + 1));
+}
+
 void classify_partition(PartitionResult& result, std::uint32_t partition_index, Worker& worker, const SharedTables& tables)
 {
     Partition& partition = result.partition;
@@ -158,15 +171,19 @@ void classify_partition(PartitionResult& result, std::uint32_t partition_index, 
         entry.first_event = static_cast<std::uint32_t>(result.events.size());
         entry.event_count = static_cast<std::uint32_t>(worker.classified.size());
         worker.cells.clear();
-        for (const ClassifiedEvent& event : worker.classified) {
+        for (std::size_t k = 0; k < worker.classified.size(); ++k) {
+            const ClassifiedEvent& event = worker.classified[k];
             result.events.push_back(EventRef{event.source, event.days_in_window, event.type});
             ++worker.events_by_type[static_cast<std::size_t>(event.type)];
             if (tables.tabulate) {
                 const StoredRow& row = rows[event.source];
                 const std::int32_t month = month_index(row.date);
+                const AgeGroup age = age_group(tables.birth_days[row.birth_date], row.date);
                 worker.cells.push_back(EventCell{month, row.sex, row.nationality, row.crossing_point, row.residence,
-                    event.type, age_group(tables.birth_days[row.birth_date], row.date)});
+                    event.type, age, row.direction});
                 worker.monthly.add_crossing(CrossingCell{month, row.crossing_point, row.nationality, row.direction});
+                worker.monthly.add_detail(DetailCell{month, row.crossing_point, row.nationality, row.sex, row.travel, age,
+                    row.direction, same_day_return(worker.classified, k, rows)});
             }
         }
         if (tables.tabulate) {
@@ -316,7 +333,7 @@ struct CrossingColumns {
           direction(reader.require_column("direction")), point(reader.require_column("crossing_point")),
           nationality(reader.require_column("nationality")), sex(reader.require_column("sex")),
           birth(reader.require_column("birth_date")), residence(reader.column("residence_code")),
-          field_count(reader.header().size())
+          mode(reader.column("transport_mode")), purpose(reader.column("purpose")), field_count(reader.header().size())
     {
     }
     std::size_t person;
@@ -327,6 +344,8 @@ struct CrossingColumns {
     std::size_t sex;
     std::size_t birth;
     std::optional<std::size_t> residence;
+    std::optional<std::size_t> mode;
+    std::optional<std::size_t> purpose;
     std::size_t field_count;
 };
 
@@ -442,11 +461,15 @@ RowCheck check_row(const CsvRecord& record, const PreparedFields& prepared, cons
 class Ingest {
 public:
     Ingest(CsvReader& reader, const LinkOptions& options, PartitionStore& store, LabelInterner& labels,
-        BirthDates& births)
+        BirthDates& births, std::vector<Travel>& travels)
         : m_reader(reader), m_rule(options.rule), m_columns(reader), m_store(store), m_labels(labels), m_births(births),
-          m_no_residence(labels.intern("", [] { return SourcePos{}; }, "residence_code"))
+          m_no_residence(labels.intern("", [] { return SourcePos{}; }, "residence_code")), m_travels(travels)
     {
+        travel_id(Travel{m_no_residence, m_no_residence});  // id 0: no mode, no purpose
     }
+
+    /// More distinct (mode, purpose) pairs than travel ids: the rest were tabulated under id 0.
+    [[nodiscard]] bool travel_overflow() const { return m_travel_overflow; }
 
     void run(RejectSink& rejects, LinkCounts& counts, Progress& progress)
     {
@@ -487,6 +510,24 @@ private:
         return m_labels.intern(record.fields[column], [&] { return m_reader.pos(record, column); }, name);
     }
 
+    /// A small id for the (mode, purpose) pair; extracts have a few dozen pairs, and beyond 65,535
+    /// distinct pairs the rest are tabulated under id 0 (no mode, no purpose) with one warning.
+    std::uint16_t travel_id(const Travel& travel)
+    {
+        const std::uint64_t key = std::uint64_t{travel.mode} << 32 | travel.purpose;
+        if (const auto it = m_travel_ids.find(key); it != m_travel_ids.end()) {
+            return it->second;
+        }
+        if (m_travels.size() > 0xFFFF) {
+            m_travel_overflow = true;
+            return 0;
+        }
+        const auto id = static_cast<std::uint16_t>(m_travels.size());
+        m_travels.push_back(travel);
+        m_travel_ids.emplace(key, id);
+        return id;
+    }
+
     void accept(const CsvRecord& record, const PreparedFields& prepared, const RowCheck& check,
         std::string_view person, const LinkCounts& counts, std::uint64_t bytes_read)
     {
@@ -500,6 +541,10 @@ private:
         row.nationality = label(record, m_columns.nationality, "nationality");
         row.sex = label(record, m_columns.sex, "sex");
         row.residence = m_columns.residence ? label(record, *m_columns.residence, "residence_code") : m_no_residence;
+        if (m_columns.mode || m_columns.purpose) {
+            row.travel = travel_id(Travel{m_columns.mode ? label(record, *m_columns.mode, "transport_mode") : m_no_residence,
+                m_columns.purpose ? label(record, *m_columns.purpose, "purpose") : m_no_residence});
+        }
         const std::string_view birth_text = record.fields[m_columns.birth];
         row.birth_date = m_births.texts.intern(birth_text);
         if (row.birth_date == m_births.days.size()) {
@@ -524,6 +569,9 @@ private:
     LabelInterner& m_labels;
     BirthDates& m_births;
     const std::uint32_t m_no_residence;
+    std::vector<Travel>& m_travels;
+    std::unordered_map<std::uint64_t, std::uint16_t> m_travel_ids;
+    bool m_travel_overflow = false;
     std::uint64_t m_accepted = 0;
     std::uint64_t m_person_bytes = 0;
 };
@@ -696,7 +744,14 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
 
     const Stopwatch ingest_time;
     RejectSink rejects(options, key, counts, diagnostics);
-    Ingest(reader, options, store, labels, births).run(rejects, counts, progress);
+    result.has_mode = reader.column("transport_mode").has_value();
+    result.has_purpose = reader.column("purpose").has_value();
+    Ingest ingest(reader, options, store, labels, births, result.travels);
+    ingest.run(rejects, counts, progress);
+    if (ingest.travel_overflow()) {
+        diagnostics.warn("travel_pairs", SourcePos{options.crossings.string(), 0, 0},
+            "more than 65,535 distinct transport_mode and purpose pairs: the rest are tabulated without them");
+    }
     if (auto file = rejects.release()) {
         result.files.push_back(std::move(file));
     }

@@ -60,6 +60,9 @@ struct LinkResult {
     MonthlyCounts monthly;
     StringPool labels;          ///< text of the ids used in `monthly`
     bool has_residence = false; ///< the input has a residence_code column
+    bool has_mode = false;      ///< the input has a transport_mode column
+    bool has_purpose = false;   ///< the input has a purpose column
+    std::vector<Travel> travels; ///< transport mode and purpose of each StoredRow::travel id
     /// The events, rejects and duplicates files, complete but not committed: they replace their
     /// targets only when the caller commits them, after the rest of its run succeeded.
     std::vector<std::unique_ptr<OutputFile>> files;

@@ -4,6 +4,7 @@
 #include "common/parse.hpp"
 #include "common/products/records.hpp"
 #include "geo/unit_index.hpp"
+#include "geo/wkb.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -112,6 +113,7 @@ Table crossing_points_table(const std::vector<CrossingPoint>& points,
             point.border_with_iso3, point.unit_level2, optional_value(point.distance_level2_km), point.unit_level3,
             optional_value(point.distance_level3_km), std::int64_t{point.in_own_country ? 1 : 0},
             std::int64_t{it == crossings_by_point.end() ? 0 : it->second}});
+        table.geometry_wkb.push_back(geo::point_wkb({point.lon, point.lat}));
     }
     return table;
 }

@@ -1,6 +1,7 @@
 #include "records/link_workspace.hpp"
 
 #include "common/products/records.hpp"
+#include "common/error.hpp"
 #include "workspace/product_io.hpp"
 
 namespace migratlas::records {
@@ -47,16 +48,28 @@ void add_link_counts(RunLog& log, const LinkCounts& counts)
 void write_link_workspace(const std::filesystem::path& workspace, const LinkResult& result,
     const std::vector<CrossingPoint>& points, const RunLog& log)
 {
+    // Every kept crossing is one event and one count in each tabulation (RULES.md §3).
+    const auto events = static_cast<std::int64_t>(result.counts.events);
+    if (result.monthly.crossings_total() != events || result.monthly.detail_total() != events) {
+        throw DataError("link: the tabulations do not reconcile with the events: " + std::to_string(events) +
+            " events, crossings_monthly " + std::to_string(result.monthly.crossings_total()) + ", crossings_detail " +
+            std::to_string(result.monthly.detail_total()) + " (internal error, please report)");
+    }
+    RunLog full = log;
+    full.add_count("records", "crossings_tabulated", result.monthly.crossings_total());
+    full.add_count("records", "crossings_detail_tabulated", result.monthly.detail_total());
     workspace::Workspace ws(workspace);
     const PointUnitLookup lookup(points);
     workspace::write_product(ws, products::events_monthly, result.monthly.events_table(result.labels,
         [&lookup](std::string_view point) { return lookup.unit_of(point); }, result.has_residence));
     workspace::write_product(ws, products::crossings_monthly, result.monthly.crossings_table(result.labels));
+    workspace::write_product(ws, products::crossings_detail,
+        result.monthly.detail_table(result.labels, result.travels, result.has_mode, result.has_purpose));
     if (!points.empty()) {
         workspace::write_product(ws, products::crossing_points,
             crossing_points_table(points, result.monthly.crossings_by_point(result.labels)));
     }
-    ws.append_run_log(log);
+    ws.append_run_log(full);
     ws.commit();
 }
 

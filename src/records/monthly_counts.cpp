@@ -77,7 +77,18 @@ std::size_t EventCellHash::operator()(const EventCell& c) const
     h = mix(h, c.nationality);
     h = mix(h, c.crossing_point);
     h = mix(h, c.residence);
-    return mix(h, static_cast<std::uint64_t>(c.type) << 8 | static_cast<std::uint64_t>(c.age));
+    return mix(h, static_cast<std::uint64_t>(c.type) << 16 | static_cast<std::uint64_t>(c.age) << 8 |
+        static_cast<std::uint64_t>(c.direction));
+}
+
+std::size_t DetailCellHash::operator()(const DetailCell& c) const
+{
+    std::size_t h = mix(0, static_cast<std::uint32_t>(c.month));
+    h = mix(h, c.crossing_point);
+    h = mix(h, c.nationality);
+    h = mix(h, c.sex);
+    return mix(h, static_cast<std::uint64_t>(c.travel) << 24 | static_cast<std::uint64_t>(c.age) << 16 |
+        static_cast<std::uint64_t>(c.direction) << 8 | static_cast<std::uint64_t>(c.same_day_return));
 }
 
 std::size_t CrossingCellHash::operator()(const CrossingCell& c) const
@@ -106,8 +117,16 @@ void MonthlyCounts::add_crossing(const CrossingCell& cell)
     ++m_crossings[cell];
 }
 
+void MonthlyCounts::add_detail(const DetailCell& cell)
+{
+    ++m_details[cell];
+}
+
 void MonthlyCounts::merge(const MonthlyCounts& other)
 {
+    for (const auto& [cell, n] : other.m_details) {
+        m_details[cell] += n;
+    }
     for (const auto& [cell, counts] : other.m_events) {
         Counts& mine = m_events[cell];
         mine.persons += counts.persons;
@@ -124,11 +143,11 @@ Table MonthlyCounts::events_table(const StringPool& labels,
     Table table = products::events_monthly.make_table();
     // Deterministic order: by the text of each key column, so reruns give identical tables.
     using Key = std::tuple<std::string, std::string_view, std::string_view, std::string_view, std::string_view,
-        std::string_view, std::string_view>;
+        std::string_view, std::string_view, std::string_view>;
     std::map<Key, Counts> sorted;
     for (const auto& [cell, counts] : m_events) {
-        Key key{format_month(cell.month), to_string(cell.type), labels.value(cell.sex), to_string(cell.age),
-            labels.value(cell.nationality), labels.value(cell.crossing_point),
+        Key key{format_month(cell.month), to_string(cell.type), to_string(cell.direction), labels.value(cell.sex),
+            to_string(cell.age), labels.value(cell.nationality), labels.value(cell.crossing_point),
             with_residence ? labels.value(cell.residence) : std::string_view{}};
         Counts& total = sorted[key];
         total.persons += counts.persons;
@@ -136,15 +155,16 @@ Table MonthlyCounts::events_table(const StringPool& labels,
     }
     std::map<std::string_view, std::string> unit_cache;
     for (const auto& [key, counts] : sorted) {
-        const std::string_view point = std::get<5>(key);
+        const std::string_view point = std::get<6>(key);
         auto it = unit_cache.find(point);
         if (it == unit_cache.end()) {
             it = unit_cache.emplace(point, unit_of(point)).first;
         }
         std::vector<TableValue> row = {std::get<0>(key), std::string(std::get<1>(key)), std::string(std::get<2>(key)),
-            std::string(std::get<3>(key)), std::string(std::get<4>(key)), std::string(point), it->second};
+            std::string(std::get<3>(key)), std::string(std::get<4>(key)), std::string(std::get<5>(key)), std::string(point),
+            it->second};
         // Without a residence_code column in the input, residence is missing (NULL), not empty.
-        row.emplace_back(with_residence ? TableValue{std::string(std::get<6>(key))} : TableValue{});
+        row.emplace_back(with_residence ? TableValue{std::string(std::get<7>(key))} : TableValue{});
         row.emplace_back(counts.persons);
         row.emplace_back(counts.events);
         table.rows.push_back(std::move(row));
@@ -166,6 +186,47 @@ Table MonthlyCounts::crossings_table(const StringPool& labels) const
             std::string(std::get<3>(key)), n});
     }
     return table;
+}
+
+Table MonthlyCounts::detail_table(const StringPool& labels, const std::vector<Travel>& travels, bool has_mode,
+    bool has_purpose) const
+{
+    Table table = products::crossings_detail.make_table();
+    using Key = std::tuple<std::string, std::string_view, std::string_view, std::string_view, std::string_view,
+        std::string_view, std::int64_t, std::string_view, std::string_view>;
+    std::map<Key, std::int64_t> sorted;
+    for (const auto& [cell, n] : m_details) {
+        const Travel travel = travels[cell.travel];
+        sorted[Key{format_month(cell.month), labels.value(cell.crossing_point), to_string(cell.direction),
+            labels.value(cell.nationality), labels.value(cell.sex), to_string(cell.age), cell.same_day_return ? 1 : 0,
+            labels.value(travel.mode), labels.value(travel.purpose)}] += n;
+    }
+    for (const auto& [key, n] : sorted) {
+        // Without the column in the input the value is missing (NULL), not empty.
+        table.rows.push_back({std::get<0>(key), std::string(std::get<1>(key)), std::string(std::get<2>(key)),
+            std::string(std::get<3>(key)), std::string(std::get<4>(key)), std::string(std::get<5>(key)), std::get<6>(key),
+            has_mode ? TableValue{std::string(std::get<7>(key))} : TableValue{},
+            has_purpose ? TableValue{std::string(std::get<8>(key))} : TableValue{}, n});
+    }
+    return table;
+}
+
+std::int64_t MonthlyCounts::crossings_total() const
+{
+    std::int64_t total = 0;
+    for (const auto& [cell, n] : m_crossings) {
+        total += n;
+    }
+    return total;
+}
+
+std::int64_t MonthlyCounts::detail_total() const
+{
+    std::int64_t total = 0;
+    for (const auto& [cell, n] : m_details) {
+        total += n;
+    }
+    return total;
 }
 
 std::map<std::string, std::int64_t, std::less<>> MonthlyCounts::crossings_by_point(const StringPool& labels) const

@@ -35,9 +35,35 @@ struct EventCell {
     std::uint32_t residence = 0;
     EventType type = EventType::unresolved;
     AgeGroup age = AgeGroup::unknown;
+    Direction direction = Direction::in;
 
     bool operator==(const EventCell&) const = default;
     auto operator<=>(const EventCell&) const = default;
+};
+
+/// A kept crossing in the detailed tabulation (crossings_detail, issue 8): what border indicators
+/// break a point's crossings down by.
+struct DetailCell {
+    std::int32_t month = 0;
+    std::uint32_t crossing_point = 0;
+    std::uint32_t nationality = 0;
+    std::uint32_t sex = 0;
+    std::uint16_t travel = 0;  ///< transport mode and purpose, an id of the linker's travel pool
+    AgeGroup age = AgeGroup::unknown;
+    Direction direction = Direction::in;
+    bool same_day_return = false;
+
+    bool operator==(const DetailCell&) const = default;
+};
+
+struct DetailCellHash {
+    std::size_t operator()(const DetailCell& c) const;
+};
+
+/// Transport mode and purpose of a crossing, as label ids (the pair a travel id stands for).
+struct Travel {
+    std::uint32_t mode = 0;
+    std::uint32_t purpose = 0;
 };
 
 struct CrossingCell {
@@ -63,12 +89,19 @@ public:
     /// The cells of one person's events (one entry per event; duplicates allowed).
     void add_person(std::span<const EventCell> cells);
     void add_crossing(const CrossingCell& cell);
+    void add_detail(const DetailCell& cell);
     void merge(const MonthlyCounts& other);
 
     /// `unit_of(point_id)` gives the unit code of a crossing point ("unknown" when not located).
     [[nodiscard]] Table events_table(const StringPool& labels,
         const std::function<std::string(std::string_view)>& unit_of, bool with_residence) const;
     [[nodiscard]] Table crossings_table(const StringPool& labels) const;
+    /// crossings_detail; mode and purpose are NULL when the input has no such column.
+    [[nodiscard]] Table detail_table(const StringPool& labels, const std::vector<Travel>& travels, bool has_mode,
+        bool has_purpose) const;
+    /// Kept crossings in each tabulation (both equal the events: one event per kept crossing).
+    [[nodiscard]] std::int64_t crossings_total() const;
+    [[nodiscard]] std::int64_t detail_total() const;
     /// Kept crossings per crossing_point code.
     [[nodiscard]] std::map<std::string, std::int64_t, std::less<>> crossings_by_point(const StringPool& labels) const;
 
@@ -79,6 +112,7 @@ private:
     };
     std::unordered_map<EventCell, Counts, EventCellHash> m_events;
     std::unordered_map<CrossingCell, std::int64_t, CrossingCellHash> m_crossings;
+    std::unordered_map<DetailCell, std::int64_t, DetailCellHash> m_details;
     std::vector<EventCell> m_scratch;
 };
 

@@ -28,7 +28,10 @@ struct StoredRow {
     std::uint32_t birth_date = 0;
     std::uint32_t residence = 0;
     Direction direction = Direction::in;
+    std::uint16_t travel = 0;  ///< transport mode and purpose (LinkResult::travels); fits in the padding
 };
+// Rows are spilled byte for byte and 25 M of them are held at once: keep them at 64 bytes.
+static_assert(sizeof(StoredRow) == 64);
 
 struct Partition {
     std::vector<StoredRow, HugePageAllocator<StoredRow>> rows;

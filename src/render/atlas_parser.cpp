@@ -269,7 +269,7 @@ LayerKind read_kind(const Reader& r, const YAML::Node& node, const std::string& 
 {
     const std::string kind = r.text(node, what + " type");
     static const std::vector<std::pair<std::string, LayerKind>> kinds{{"choropleth", LayerKind::choropleth},
-        {"symbols", LayerKind::symbols}, {"corridors", LayerKind::corridors}, {"points", LayerKind::points},
+        {"symbols", LayerKind::symbols}, {"corridors", LayerKind::corridors}, {"points", LayerKind::points},  // not a product name
         {"outline", LayerKind::outline}, {"fill", LayerKind::fill}};
     for (const auto& [name, value] : kinds) {
         if (kind == name) {

@@ -13,7 +13,7 @@ const char* kind_name(LayerKind kind)
     switch (kind) {
     case LayerKind::choropleth: return "choropleth";
     case LayerKind::symbols: return "symbols";
-    case LayerKind::corridors: return "corridors";
+    case LayerKind::corridors: return "corridors";  // not a product name
     case LayerKind::points: return "points";
     case LayerKind::outline: return "outline";
     case LayerKind::fill: return "fill";

@@ -109,7 +109,7 @@ std::string thematic_style(const XmlContext& context, const PageLayerPlan& plan,
     case LayerKind::corridors:
         values.set("colour", colour_or(spec.colour, "#b2182b")).set("halo", "#ffffff");
         values.set_list("arrows", spec.arrows ? TemplateList{TemplateValues()} : TemplateList{});
-        return fill_template(template_text(context, "corridors"), values);
+        return fill_template(template_text(context, "corridors"), values);  // not a product name
     case LayerKind::points:
         values.set("colour", colour_or(spec.colour, "#c0392b")).set("stroke", colour_or(spec.stroke, "#ffffff"));
         values.set("size", num(mapnik_units(2.2)));

@@ -3,10 +3,12 @@
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
 #include "common/products/run_log.hpp"
+#include "workspace/table_scan.hpp"
 
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -79,6 +81,28 @@ TableValue field_value(const OGRFeature& feature, int index, ColumnType type)
     case ColumnType::text: return std::string(feature.GetFieldAsString(index));
     }
     return std::monostate{};
+}
+
+/// Reads a row into `row`, reusing its strings' storage (large tables are read row after row).
+void fill_row(const OGRFeature& feature, const ProductSpec& product, const std::vector<int>& indices,
+    std::vector<TableValue>& row)
+{
+    row.resize(indices.size());
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+        const int index = indices[i];
+        if (!feature.IsFieldSetAndNotNull(index)) {
+            row[i] = std::monostate{};
+        } else if (product.columns[i].type == ColumnType::text) {
+            const char* text = feature.GetFieldAsString(index);
+            if (auto* s = std::get_if<std::string>(&row[i])) {
+                s->assign(text);
+            } else {
+                row[i] = std::string(text);
+            }
+        } else {
+            row[i] = field_value(feature, index, product.columns[i].type);
+        }
+    }
 }
 
 std::vector<TableValue> read_row(const OGRFeature& feature, const ProductSpec& product, const std::vector<int>& indices)
@@ -207,12 +231,63 @@ Table read_product(GDALDataset& dataset, const ProductSpec& product)
 void for_each_row(GDALDataset& dataset, const ProductSpec& product,
     const std::function<void(const std::vector<TableValue>& row)>& row)
 {
+    for_each_row(dataset, product, std::string(), row);
+}
+
+void for_each_row(GDALDataset& dataset, const ProductSpec& product, const std::string& where,
+    const std::function<void(const std::vector<TableValue>& row)>& row)
+{
     OGRLayer& layer = product_layer(dataset, product);
     const std::vector<int> indices = field_indices(dataset, layer, product);
-    layer.ResetReading();
-    for (const auto& feature : layer) {
-        row(read_row(*feature, product, indices));
+    // Attribute tables of a GeoPackage on disk are scanned through SQLite directly: building an
+    // OGRFeature per row costs ten times the scan (measured on 2.8 M rows of events_monthly).
+    const std::filesystem::path file = dataset.GetDescription();
+    if (product.geometry == GeometryKind::none && dataset.GetDriver() != nullptr &&
+        std::string(dataset.GetDriver()->GetDescription()) == "GPKG" && std::filesystem::is_regular_file(file)) {
+        scan_table(file, product, where, row);
+        return;
     }
+    GdalErrorCollector errors;
+    if (layer.SetAttributeFilter(where.empty() ? nullptr : where.c_str()) != OGRERR_NONE) {
+        throw std::logic_error("invalid attribute filter on '" + text(product.name) + "': " + where + ": " + errors.text());
+    }
+    layer.ResetReading();
+    std::vector<TableValue> values;
+    for (const auto& feature : layer) {
+        fill_row(*feature, product, indices, values);
+        row(values);
+    }
+    layer.SetAttributeFilter(nullptr);
+}
+
+RowTotals totals_where(const std::filesystem::path& path, const ProductSpec& product, const std::string& where)
+{
+    const std::vector<std::int64_t> sums = sum_table(path, product, where);
+    RowTotals totals;
+    totals.rows = sums.at(0);
+    totals.counts.assign(sums.begin() + 1, sums.end());
+    return totals;
+}
+
+std::optional<std::pair<std::string, std::string>> text_range(GDALDataset& dataset, const ProductSpec& product,
+    std::string_view column)
+{
+    (void)product.column_index(column);
+    (void)product_layer(dataset, product);
+    const std::string sql = "SELECT MIN(\"" + std::string(column) + "\"), MAX(\"" + std::string(column) + "\") FROM \"" +
+        text(product.name) + "\"";
+    GdalErrorCollector errors;
+    OGRLayer* result = dataset.ExecuteSQL(sql.c_str(), nullptr, "SQLITE");
+    if (result == nullptr) {
+        throw std::logic_error("cannot read the range of '" + std::string(column) + "': " + errors.text());
+    }
+    std::optional<std::pair<std::string, std::string>> range;
+    std::unique_ptr<OGRFeature> feature(result->GetNextFeature());
+    if (feature && feature->IsFieldSetAndNotNull(0)) {
+        range.emplace(feature->GetFieldAsString(0), feature->GetFieldAsString(1));
+    }
+    dataset.ReleaseResultSet(result);
+    return range;
 }
 
 void write_product(Workspace& workspace, const ProductSpec& product, const Table& table)

@@ -5,6 +5,10 @@
 #include "common/products/run_log.hpp"
 #include "common/version.hpp"
 
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace migratlas::workspace {
@@ -31,6 +35,31 @@ void set_field(OGRFeature& feature, int index, const TableValue& value)
         feature.SetField(index, *d);
     } else {
         feature.SetField(index, std::get<std::string>(value).c_str());
+    }
+}
+
+/// The dataset is a private copy that replaces the workspace only in commit(): a crash leaves the
+/// workspace as it was, so SQLite need not sync a journal at every transaction (GDAL writes a table in
+/// several: ~90 fdatasync calls took 2.6 s of a border run on the large demo). commit() syncs once.
+void skip_syncs_of_private_copy(GDALDataset& dataset)
+{
+    for (const char* pragma : {"PRAGMA synchronous = OFF", "PRAGMA journal_mode = MEMORY"}) {
+        if (OGRLayer* result = dataset.ExecuteSQL(pragma, nullptr, nullptr)) {
+            dataset.ReleaseResultSet(result);
+        }
+    }
+}
+
+/// Flushes a closed file to disk, so that the rename that follows never exposes a partial file.
+void sync_file(const std::filesystem::path& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool synced = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    if (!synced) {
+        throw Error(path.string() + ": cannot flush the workspace to disk: " + std::strerror(errno));
     }
 }
 
@@ -66,6 +95,7 @@ Workspace::Workspace(std::filesystem::path path) : m_path(std::move(path))
             throw InputError(m_path.string() + ": cannot create workspace: " + errors.text());
         }
     }
+    skip_syncs_of_private_copy(*m_dataset);
     // The workspace keeps unsuppressed counts (pseudonymised keys only): say so inside the file.
     m_dataset->SetMetadataItem("MIGRATLAS_VERSION", version_string);
     m_dataset->SetMetadataItem("MIGRATLAS_CONFIDENTIALITY",
@@ -197,6 +227,7 @@ void Workspace::commit()
     if (!errors.messages().empty()) {
         throw Error(m_path.string() + ": cannot finish writing the workspace: " + errors.text());
     }
+    sync_file(m_temp_path);
     std::filesystem::rename(m_temp_path, m_path);
     m_committed = true;
 }

@@ -85,6 +85,30 @@ if national and born_abroad:
     check(abs(float(national[0]["estimate"]) - born_abroad[0]) < 1e-6 * born_abroad[0],
           f"calibrated national born_abroad {national[0]['estimate']} != control {born_abroad[0]}")
 
+# Flows and border (issue 8): record flows reconcile with the classified events, every kept crossing
+# is in crossings_detail and in the crossing-point indicators, and the products are layers with geometry.
+for t in ["crossings_detail", "flows", "unit_flows", "flow_indicators", "corridors", "crossing_point_indicators",
+          "border_segments", "unit_border"]:
+    check(t in tables, f"workspace has no table {t}")
+flow_counts = dict(db.execute("select name, cast(value as integer) from run_log where command = 'flows' "
+                              "and kind = 'count'").fetchall())
+migration = db.execute("select coalesce(sum(events), 0) from flows where flow_type in ('immigration', 'emigration')").fetchone()[0]
+check(migration == flow_counts.get("migration_events_in_flows"),
+      f"flows hold {migration} migration events, run_log says {flow_counts.get('migration_events_in_flows')}")
+check(flow_counts.get("events_in_period") == flow_counts.get("events_in_flows", 0) + flow_counts.get("events_unresolved", 0)
+      + flow_counts.get("events_without_direction", 0) + sum(v for k, v in flow_counts.items() if k.startswith("events_not_joined:")),
+      f"flows run_log does not reconcile: {flow_counts}")
+detail = db.execute("select sum(crossings) from crossings_detail").fetchone()[0]
+check(detail == counts.get("events"), f"crossings_detail holds {detail} crossings, link kept {counts.get('events')}")
+at_points = db.execute("select sum(crossings) from crossing_point_indicators").fetchone()[0]
+check(at_points == detail, f"crossing_point_indicators hold {at_points} crossings of {detail}")
+kinds = dict(db.execute("select table_name, geometry_type_name from gpkg_geometry_columns").fetchall())
+for layer, kind in [("corridors", "MULTILINESTRING"), ("border_segments", "MULTILINESTRING"),
+                    ("crossing_point_indicators", "POINT"), ("crossing_points", "POINT")]:
+    check(kinds.get(layer) == kind, f"{layer} is a {kinds.get(layer)} layer, expected {kind}")
+children = db.execute("select count(*) from flows where age_group = '0-17'").fetchone()[0]
+check(children > 0, "flows by age group have no 0-17 group")
+
 document = json.loads((out / "geo_check_level3.json").read_text())
 report = document.get("outcome", {})
 for key in ["features_read", "units", "invalid_repaired", "parts_merged", "missing_code", "missing_geometry",

@@ -17,7 +17,8 @@ mkdir -p "$work"
 MIGRATLAS_KEY_FILE=$case/test.key "$repo/tools/pipeline.sh" "$bin" "$out" small 42 > "$work/pipeline.log" 2>&1 \
   || { cat "$work/pipeline.log"; exit 1; }
 mkdir -p "$actual/workspace"
-for f in events.csv rejects.csv duplicates.csv weights.csv estimates.csv; do
+for f in events.csv rejects.csv duplicates.csv weights.csv estimates.csv border_controls.csv border_weights.csv \
+  border_estimates.csv; do
   cp "$out/$f" "$actual/$f"
 done
 sed "s#$out#\$OUT#g" "$out/geo_check_level3.json" > "$actual/geo_check_level3.json"

@@ -1,5 +1,7 @@
 #include "common/products/catalogue.hpp"
 
+#include "common/products/border.hpp"
+#include "common/products/flows.hpp"
 #include "common/products/geo.hpp"
 #include "common/products/records.hpp"
 #include "common/products/run_log.hpp"
@@ -15,8 +17,20 @@ constexpr std::array catalogue{
     &unit_neighbours,
     &events_monthly,
     &crossings_monthly,
+    &crossings_detail,
     &crossing_points,
     &estimates,
+    &flows,
+    &unit_flows,
+    &corridors,
+    &flow_indicators,
+    &crossing_point_indicators,
+    &crossing_point_series,
+    &crossing_point_seasonality,
+    &crossing_point_breakdown,
+    &border_segments,
+    &unit_border,
+    &border_survey_estimates,
     &run_log,
     &product_metadata,
 };

@@ -9,6 +9,7 @@ namespace migratlas::products {
 inline constexpr ColumnSpec events_monthly_columns[] = {
     {"month", ColumnType::text, ColumnRole::key, "", "YYYY-MM of the event at the reference offset"},
     {"event_type", ColumnType::text, ColumnRole::key, "", "immigrant_arrival, emigrant_departure, short_term, visitor, unresolved"},
+    {"direction", ColumnType::text, ColumnRole::key, "", "IN or OUT: the direction of the crossing"},
     {"sex", ColumnType::text, ColumnRole::key, "", "sex as recorded"},
     {"age_group", ColumnType::text, ColumnRole::key, "", "age at the crossing: 0-17, 18-29, 30-44, 45-64, 65+, unknown"},
     {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality"},
@@ -31,6 +32,22 @@ inline constexpr ColumnSpec crossings_monthly_columns[] = {
 inline constexpr ProductSpec crossings_monthly{"crossings_monthly", Visibility::internal, GeometryKind::none,
     crossings_monthly_columns, "kept crossings by month, point, direction and nationality", "migratlas link --workspace"};
 
+inline constexpr ColumnSpec crossings_detail_columns[] = {
+    {"month", ColumnType::text, ColumnRole::key, "", "YYYY-MM of the crossing at the reference offset"},
+    {"crossing_point", ColumnType::text, ColumnRole::key, "", "point_id"},
+    {"direction", ColumnType::text, ColumnRole::key, "", "IN or OUT"},
+    {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality"},
+    {"sex", ColumnType::text, ColumnRole::key, "", "sex as recorded"},
+    {"age_group", ColumnType::text, ColumnRole::key, "", "age at the crossing: 0-17, 18-29, 30-44, 45-64, 65+, unknown"},
+    {"same_day_return", ColumnType::integer, ColumnRole::key, "", "1 when the person's kept crossing just before or after is in the other direction on the same date"},
+    {"transport_mode", ColumnType::text, ColumnRole::key, "", "transport_mode as recorded; NULL when the input has none"},
+    {"purpose", ColumnType::text, ColumnRole::key, "", "purpose as recorded; NULL when the input has none"},
+    {"crossings", ColumnType::integer, ColumnRole::count, "crossings", "kept crossings (duplicates removed)"},
+};
+inline constexpr ProductSpec crossings_detail{"crossings_detail", Visibility::internal, GeometryKind::none,
+    crossings_detail_columns, "kept crossings by month, point, direction, nationality, sex, age group, same-day return, "
+    "transport mode and purpose", "migratlas link --workspace"};
+
 inline constexpr ColumnSpec crossing_points_columns[] = {
     {"point_id", ColumnType::text, ColumnRole::key, "", "crossing point code"},
     {"name", ColumnType::text, ColumnRole::attribute, "", "name of the crossing point"},
@@ -45,7 +62,7 @@ inline constexpr ColumnSpec crossing_points_columns[] = {
     {"in_own_country", ColumnType::integer, ColumnRole::attribute, "", "1 when located in a unit of country_iso3"},
     {"crossings", ColumnType::integer, ColumnRole::count, "crossings", "kept crossings at the point"},
 };
-inline constexpr ProductSpec crossing_points{"crossing_points", Visibility::internal, GeometryKind::none,
-    crossing_points_columns, "crossing points located in level-2 and level-3 units", "migratlas link --points --workspace"};
+inline constexpr ProductSpec crossing_points{"crossing_points", Visibility::internal, GeometryKind::point,
+    crossing_points_columns, "crossing points located in level-2 and level-3 units (point layer)", "migratlas link --points --workspace"};
 
 } // namespace migratlas::products

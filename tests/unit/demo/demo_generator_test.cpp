@@ -97,7 +97,7 @@ TEST(DemoGenerator, SameSeedAndScaleGiveByteIdenticalFiles)
     const DemoOutcome first = run(config, diagnostics, quiet);
     config.out_dir = dir.path() / "b";
     (void)run(config, diagnostics, quiet);
-    ASSERT_EQ(first.files.size(), 8U); // README.txt is compared below
+    ASSERT_EQ(first.files.size(), 9U); // with border_survey.csv; README.txt is compared below
     for (const DemoFile& f : first.files) {
         const std::string a = test::read_file(dir.path() / "a" / f.name);
         EXPECT_FALSE(a.empty()) << f.name;

@@ -127,18 +127,25 @@ TEST(CrossingPointUnits, UnknownPointCodesAreKeptAsUnknownUnit)
                     : std::holds_alternative<std::int64_t>(v)     ? std::to_string(std::get<std::int64_t>(v))
                                                                   : "");
         }
-        by_point[text[5]] = text;
+        by_point[text[6]] = text;
     }
-    // month, event_type, sex, age_group, nationality, crossing_point, unit_code, residence_code, persons,
-    // events; the input has no residence_code column, so residence is missing (NULL, shown as "").
-    EXPECT_EQ(by_point["AAA-BBB-1"], (std::vector<std::string>{"2021-06", "unresolved", "F", "0-17", "X", "AAA-BBB-1",
-                                         "AAA-01001", "", "1", "1"}));
+    // month, event_type, direction, sex, age_group, nationality, crossing_point, unit_code, residence_code,
+    // persons, events; the input has no residence_code column, so residence is missing (NULL, shown as "").
+    EXPECT_EQ(by_point["AAA-BBB-1"], (std::vector<std::string>{"2021-06", "unresolved", "IN", "F", "0-17", "X",
+                                         "AAA-BBB-1", "AAA-01001", "", "1", "1"}));
     EXPECT_TRUE(std::holds_alternative<std::monostate>(
         events.rows[0][products::events_monthly.column_index("residence_code")]));
-    EXPECT_EQ(by_point["NOT-IN-FILE"][6], "unknown");
-    EXPECT_EQ(by_point["NOT-IN-FILE"][3], "unknown");
+    EXPECT_EQ(by_point["NOT-IN-FILE"][7], "unknown");
+    EXPECT_EQ(by_point["NOT-IN-FILE"][4], "unknown");
     const Table points_table = workspace::read_product(*dataset, products::crossing_points);
     ASSERT_EQ(points_table.rows.size(), 1U);
+    ASSERT_EQ(points_table.geometry_wkb.size(), 1U);  // a point layer
+    EXPECT_FALSE(points_table.geometry_wkb[0].empty());
     const Table crossings_table = workspace::read_product(*dataset, products::crossings_monthly);
     EXPECT_EQ(crossings_table.rows.size(), 2U);
+    // The detailed tabulation holds the same kept crossings; without those columns mode and purpose are NULL.
+    const Table detail = workspace::read_product(*dataset, products::crossings_detail);
+    ASSERT_EQ(detail.rows.size(), 2U);
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(detail.rows[0][products::crossings_detail.column_index("purpose")]));
+    EXPECT_EQ(std::get<std::int64_t>(detail.rows[0][products::crossings_detail.column_index("same_day_return")]), 0);
 }

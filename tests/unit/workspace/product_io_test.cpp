@@ -165,5 +165,48 @@ TEST(ProductIo, MetadataRoundTripsAndIsReplacedPerProduct)
     EXPECT_FALSE(workspace::read_metadata(*dataset, products::units).has_value());
 }
 
+// A table declared only for this test, as a stage declares events_monthly.
+constexpr ColumnSpec test_month_columns[] = {
+    {"month", ColumnType::text, ColumnRole::key, "", "month"},
+    {"persons", ColumnType::integer, ColumnRole::count, "persons", "persons"},
+    {"share", ColumnType::real, ColumnRole::measure, "", "a real"},
+    {"events", ColumnType::integer, ColumnRole::count, "events", "events"},
+};
+constexpr ProductSpec test_months{"test_months", Visibility::internal, GeometryKind::none, test_month_columns,
+    "months for the product I/O test", "product_io_test"};
+
+TEST(ProductIo, FilteredScanAndTotalsOfTheRestSplitATableExactly)
+{
+    test::TempDir dir;
+    const auto path = dir.path() / "ws.gpkg";
+    Table table = test_months.make_table();
+    table.rows.push_back({std::string("2021-01"), std::int64_t{3}, 0.5, std::int64_t{4}});
+    table.rows.push_back({std::string("2021-02"), TableValue{}, TableValue{}, std::int64_t{1}});
+    table.rows.push_back({std::string("2021-03"), std::int64_t{5'000'000'000'000}, -1.25, std::int64_t{7}});
+    {
+        workspace::Workspace ws(path);
+        workspace::write_product(ws, test_months, table);
+        ws.commit();
+    }
+    auto dataset = workspace::open_readonly(path);
+    std::vector<std::vector<TableValue>> scanned;
+    workspace::for_each_row(*dataset, test_months, [&](const std::vector<TableValue>& row) { scanned.push_back(row); });
+    EXPECT_EQ(scanned, workspace::read_product(*dataset, test_months).rows);
+    EXPECT_EQ(scanned, table.rows);
+
+    const std::string in = "month >= '2021-02'";
+    std::vector<std::string> months;
+    workspace::for_each_row(*dataset, test_months, in,
+        [&](const std::vector<TableValue>& row) { months.push_back(std::get<std::string>(row[0])); });
+    EXPECT_EQ(months, (std::vector<std::string>{"2021-02", "2021-03"}));
+    const workspace::RowTotals rest = workspace::totals_where(path, test_months, "NOT (" + in + ")");
+    EXPECT_EQ(rest.rows, 1);
+    EXPECT_EQ(rest.counts, (std::vector<std::int64_t>{3, 4}));
+    const workspace::RowTotals all = workspace::totals_where(path, test_months, "");
+    EXPECT_EQ(all.counts, (std::vector<std::int64_t>{5'000'000'000'003, 12}));  // exact, not through a double
+    EXPECT_EQ(workspace::text_range(*dataset, test_months, "month"),
+        (std::optional<std::pair<std::string, std::string>>{{"2021-01", "2021-03"}}));
+}
+
 } // namespace
 } // namespace migratlas
