@@ -1,0 +1,508 @@
+#include "disclose/hypercube_protector.hpp"
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+
+namespace migratlas::disclose {
+
+namespace {
+
+/// One coordinate touched by a move in one dimension: the move changes the cells at `node` by
+/// `sign` times its step. `corner` marks the leaf at the end of a chain, where the move's
+/// non-negativity is decided.
+struct AxisCoord {
+    NodeId node = 0;
+    int sign = 1;
+    bool corner = false;
+};
+
+/// The part of a move in one dimension: a chain of + coordinates from a leaf up to the cell's own
+/// node and beyond, and (for a pair) a chain of - coordinates from a partner leaf up to the
+/// partner's node, both ending below their common ancestor. A single (no partner) chain goes up to
+/// `_T`. The product over dimensions is a hypercube whose signed cells sum to zero in every
+/// margin below those common ancestors.
+struct AxisOption {
+    std::vector<AxisCoord> coords;
+    double proxy = 0.0;          ///< cost of the option's cells on the primary's own line
+    std::int64_t minus_line = 0; ///< value at the partner leaf on the primary's line (unbounded: single)
+};
+
+std::int64_t saturating_add(std::int64_t a, std::int64_t b)
+{
+    return a > unbounded - b ? unbounded : a + b;
+}
+
+struct Bounds {
+    std::vector<std::int64_t> upper;
+    std::vector<std::int64_t> lower;
+};
+
+class Protector {
+public:
+    Protector(Cube& cube, const ProtectionRule& rule) : m_cube(cube), m_rule(rule), m_measures(cube.measures().size()) {}
+
+    ProtectionReport run(std::vector<CellCertificate>* certificates);
+
+private:
+    struct Combo {
+        double cost = 0.0;
+        Bounds bounds;
+    };
+
+    [[nodiscard]] double weight(std::int64_t value) const
+    {
+        return m_rule.cost == SuppressionCost::cells ? 1.0 : 1.0 + static_cast<double>(value);
+    }
+    [[nodiscard]] std::int64_t value_at(CellKey key) const
+    {
+        const CellId* cell = m_cube.find(key);
+        return cell == nullptr ? 0 : m_cube.value(*cell, 0);
+    }
+    [[nodiscard]] double cost_at(CellKey key) const
+    {
+        if (!m_cube.published(key)) {
+            return 0.0;  // not in any published table: the attacker does not know it
+        }
+        const CellId* cell = m_cube.find(key);
+        if (cell == nullptr) {
+            return weight(0);
+        }
+        return m_cube.hidden(*cell) ? 0.0 : weight(m_cube.value(*cell, 0));
+    }
+
+    [[nodiscard]] std::vector<NodeId> descend(CellKey key, std::size_t d, NodeId from) const;
+    [[nodiscard]] AxisOption make_option(CellKey key, std::size_t d, const std::vector<AxisCoord>& plus,
+        const std::vector<AxisCoord>& minus) const;
+    [[nodiscard]] std::vector<AxisOption> options(CellKey key, std::size_t d) const;
+    [[nodiscard]] std::vector<AxisOption> fallback(CellKey key) const;
+
+    [[nodiscard]] Combo evaluate(const std::vector<const AxisOption*>& combo, double cost_limit) const;
+    void hide(const std::vector<const AxisOption*>& combo);
+    [[nodiscard]] bool satisfied(const Bounds& bounds, const std::vector<std::int64_t>& values) const;
+    [[nodiscard]] double protection(const Bounds& bounds, const std::vector<std::int64_t>& values) const;
+    [[nodiscard]] static Bounds merged(const Bounds& a, const Bounds& b);
+    void protect_cell(CellId cell, std::vector<CellCertificate>* certificates);
+
+    Cube& m_cube;
+    const ProtectionRule& m_rule;
+    std::size_t m_measures;
+    std::int64_t m_fallbacks = 0;
+};
+
+std::vector<NodeId> Protector::descend(CellKey key, std::size_t d, NodeId from) const
+{
+    // Down the largest child on the cell's line: large leaves let the move go further.
+    const Dimension& dimension = m_cube.dimension(d);
+    std::vector<NodeId> chain{from};
+    NodeId node = from;
+    while (!dimension.is_leaf(node)) {
+        NodeId best = dimension.children(node).front();
+        std::int64_t best_value = -1;
+        for (const NodeId child : dimension.children(node)) {
+            const std::int64_t value = value_at(m_cube.with_coord(key, d, child));
+            if (value > best_value) {
+                best = child;
+                best_value = value;
+            }
+        }
+        node = best;
+        chain.push_back(node);
+    }
+    return chain;
+}
+
+AxisOption Protector::make_option(CellKey key, std::size_t d, const std::vector<AxisCoord>& plus,
+    const std::vector<AxisCoord>& minus) const
+{
+    AxisOption option;
+    option.coords = plus;
+    option.coords.insert(option.coords.end(), minus.begin(), minus.end());
+    const NodeId own = m_cube.coord(key, d);
+    for (const AxisCoord& coord : option.coords) {
+        if (coord.node != own) {
+            option.proxy += cost_at(m_cube.with_coord(key, d, coord.node));
+        }
+    }
+    option.minus_line = unbounded;
+    for (const AxisCoord& coord : minus) {
+        if (coord.corner) {
+            option.minus_line = value_at(m_cube.with_coord(key, d, coord.node));
+        }
+    }
+    return option;
+}
+
+std::vector<AxisOption> Protector::options(CellKey key, std::size_t d) const
+{
+    const Dimension& dimension = m_cube.dimension(d);
+    const NodeId own = m_cube.coord(key, d);
+    auto chain_coords = [](const std::vector<NodeId>& nodes, int sign) {
+        std::vector<AxisCoord> coords;
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            coords.push_back(AxisCoord{nodes[i], sign, i + 1 == nodes.size()});
+        }
+        return coords;
+    };
+    std::vector<AxisOption> result;
+    std::vector<NodeId> down = descend(key, d, own);
+    std::reverse(down.begin(), down.end());  // leaf first, own node last
+    // Pairs: with a sibling of the own node, else of its parent, ... until enough partners exist.
+    std::vector<NodeId> up = down;
+    for (NodeId below = own; below != Dimension::root(); below = dimension.parent(below)) {
+        if (below != own) {
+            up.push_back(below);
+        }
+        const NodeId stop = dimension.parent(below);
+        std::vector<AxisCoord> plus = chain_coords(up, 1);
+        for (AxisCoord& coord : plus) {
+            coord.corner = coord.node == up.front();
+        }
+        std::size_t viable = 0;
+        for (const NodeId sibling : dimension.children(stop)) {
+            if (sibling == below) {
+                continue;
+            }
+            std::vector<NodeId> partner = descend(key, d, sibling);
+            std::reverse(partner.begin(), partner.end());
+            std::vector<AxisCoord> minus = chain_coords(partner, -1);
+            for (AxisCoord& coord : minus) {
+                coord.corner = coord.node == partner.front();
+            }
+            result.push_back(make_option(key, d, plus, minus));
+            viable += result.back().minus_line > 0 ? 1 : 0;
+        }
+        if (viable >= 3) {
+            break;
+        }
+    }
+    // A single chain up to the total: always valid, costly below the total (it hides margins).
+    if (own == Dimension::root()) {
+        for (const NodeId child : dimension.children(own)) {
+            std::vector<NodeId> chain = descend(key, d, child);
+            std::reverse(chain.begin(), chain.end());
+            chain.push_back(own);
+            std::vector<AxisCoord> plus = chain_coords(chain, 1);
+            for (AxisCoord& coord : plus) {
+                coord.corner = coord.node == chain.front();
+            }
+            result.push_back(make_option(key, d, plus, {}));
+        }
+    } else {
+        std::vector<NodeId> chain = down;
+        for (NodeId node = own; node != Dimension::root();) {
+            node = dimension.parent(node);
+            chain.push_back(node);
+        }
+        std::vector<AxisCoord> plus = chain_coords(chain, 1);
+        for (AxisCoord& coord : plus) {
+            coord.corner = coord.node == chain.front();
+        }
+        result.push_back(make_option(key, d, plus, {}));
+    }
+    std::stable_sort(result.begin(), result.end(), [](const AxisOption& a, const AxisOption& b) {
+        const bool a_viable = a.minus_line > 0;
+        const bool b_viable = b.minus_line > 0;
+        if (a_viable != b_viable) {
+            return a_viable;
+        }
+        if (a.proxy != b.proxy) {
+            return a.proxy < b.proxy;
+        }
+        return a.minus_line > b.minus_line;
+    });
+    return result;
+}
+
+std::vector<AxisOption> Protector::fallback(CellKey key) const
+{
+    // Every dimension a single chain to `_T`: the move has no - corner, so the cell is unbounded
+    // above. It hides the cell's whole path to the grand total.
+    std::vector<AxisOption> result;
+    for (std::size_t d = 0; d < m_cube.rank(); ++d) {
+        const Dimension& dimension = m_cube.dimension(d);
+        const NodeId own = m_cube.coord(key, d);
+        std::vector<NodeId> chain = descend(key, d, own);
+        std::reverse(chain.begin(), chain.end());
+        for (NodeId node = own; node != Dimension::root();) {
+            node = dimension.parent(node);
+            chain.push_back(node);
+        }
+        AxisOption option;
+        for (const NodeId node : chain) {
+            option.coords.push_back(AxisCoord{node, 1, node == chain.front()});
+        }
+        result.push_back(std::move(option));
+    }
+    return result;
+}
+
+Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo, double cost_limit) const
+{
+    Combo result;
+    result.bounds.upper.assign(m_measures, unbounded);
+    result.bounds.lower.assign(m_measures, unbounded);
+    const std::size_t rank = combo.size();
+    std::array<std::size_t, 16> index{};
+    if (rank > index.size()) {
+        result.cost = cost_limit;
+        return result;
+    }
+    while (true) {
+        CellKey key = 0;
+        int sign = 1;
+        bool corner = true;
+        for (std::size_t d = 0; d < rank; ++d) {
+            const AxisCoord& coord = combo[d]->coords[index[d]];
+            key += static_cast<CellKey>(coord.node) * m_cube.stride(d);
+            sign *= coord.sign;
+            corner = corner && coord.corner;
+        }
+        const CellId* cell = m_cube.find(key);
+        if (!m_cube.published(key)) {
+            // an unpublished cell moves freely
+        } else if (cell == nullptr) {
+            result.cost += weight(0);
+        } else if (!m_cube.hidden(*cell)) {
+            result.cost += weight(m_cube.value(*cell, 0));
+        }
+        if (result.cost >= cost_limit) {
+            result.cost = cost_limit;
+            return result;
+        }
+        if (corner) {
+            std::vector<std::int64_t>& side = sign < 0 ? result.bounds.upper : result.bounds.lower;
+            for (std::size_t m = 0; m < m_measures; ++m) {
+                side[m] = std::min(side[m], cell == nullptr ? std::int64_t{0} : m_cube.value(*cell, m));
+            }
+        }
+        std::size_t d = 0;
+        while (d < rank && ++index[d] == combo[d]->coords.size()) {
+            index[d] = 0;
+            ++d;
+        }
+        if (d == rank) {
+            return result;
+        }
+    }
+}
+
+void Protector::hide(const std::vector<const AxisOption*>& combo)
+{
+    const std::size_t rank = combo.size();
+    std::vector<std::size_t> index(rank, 0);
+    while (true) {
+        CellKey key = 0;
+        for (std::size_t d = 0; d < rank; ++d) {
+            key += static_cast<CellKey>(combo[d]->coords[index[d]].node) * m_cube.stride(d);
+        }
+        if (m_cube.published(key)) {
+            const CellId cell = m_cube.find_or_add(key);
+            if (!m_cube.hidden(cell)) {
+                m_cube.set_status(cell, CellStatus::secondary);
+            }
+        }
+        std::size_t d = 0;
+        while (d < rank && ++index[d] == combo[d]->coords.size()) {
+            index[d] = 0;
+            ++d;
+        }
+        if (d == rank) {
+            return;
+        }
+    }
+}
+
+Bounds Protector::merged(const Bounds& a, const Bounds& b)
+{
+    Bounds result = a;
+    for (std::size_t m = 0; m < a.upper.size(); ++m) {
+        result.upper[m] = std::max(a.upper[m], b.upper[m]);
+        result.lower[m] = std::max(a.lower[m], b.lower[m]);
+    }
+    return result;
+}
+
+bool Protector::satisfied(const Bounds& bounds, const std::vector<std::int64_t>& values) const
+{
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        if (is_primary(values[m], m_rule.primary) &&
+            saturating_add(bounds.upper[m], std::min(bounds.lower[m], values[m])) < m_rule.protection_level) {
+            return false;
+        }
+    }
+    return true;
+}
+
+double Protector::protection(const Bounds& bounds, const std::vector<std::int64_t>& values) const
+{
+    double total = 0.0;
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        if (is_primary(values[m], m_rule.primary)) {
+            const std::int64_t width = saturating_add(bounds.upper[m], std::min(bounds.lower[m], values[m]));
+            total += static_cast<double>(std::min(width, m_rule.protection_level));
+        }
+    }
+    return total;
+}
+
+void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certificates)
+{
+    const CellKey key = m_cube.key(cell);
+    std::vector<std::int64_t> values(m_measures);
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        values[m] = m_cube.value(cell, m);
+    }
+    Bounds proven{std::vector<std::int64_t>(m_measures, 0), std::vector<std::int64_t>(m_measures, 0)};
+    std::vector<std::vector<AxisOption>> axes;
+    for (std::size_t d = 0; d < m_cube.rank(); ++d) {
+        axes.push_back(options(key, d));
+    }
+    // Keep the search to a few hundred hypercubes: the best-ranked options of each dimension.
+    constexpr std::size_t combo_budget = 256;
+    std::vector<std::size_t> keep(axes.size());
+    for (std::size_t per_axis = 6; per_axis >= 1; --per_axis) {
+        std::size_t combos = 1;
+        for (std::size_t d = 0; d < axes.size(); ++d) {
+            keep[d] = std::min(axes[d].size(), per_axis);
+            combos *= keep[d];
+        }
+        if (combos <= combo_budget || per_axis == 1) {
+            break;
+        }
+    }
+    for (int attempt = 0; attempt < 4 && !satisfied(proven, values); ++attempt) {
+        std::vector<std::size_t> pick(axes.size(), 0);
+        std::vector<const AxisOption*> combo(axes.size());
+        std::vector<const AxisOption*> best_full;
+        std::vector<const AxisOption*> best_partial;
+        double best_full_cost = std::numeric_limits<double>::infinity();
+        double best_partial_ratio = 0.0;
+        Bounds best_full_bounds;
+        Bounds best_partial_bounds;
+        const double current = protection(proven, values);
+        while (true) {
+            for (std::size_t d = 0; d < axes.size(); ++d) {
+                combo[d] = &axes[d][pick[d]];
+            }
+            const Combo tried = evaluate(combo, best_full_cost);
+            if (tried.cost < best_full_cost) {
+                const Bounds with = merged(proven, tried.bounds);
+                if (satisfied(with, values)) {
+                    best_full = combo;
+                    best_full_cost = tried.cost;
+                    best_full_bounds = tried.bounds;
+                    if (tried.cost == 0.0) {
+                        break;
+                    }
+                } else if (best_full.empty()) {
+                    const double ratio = (protection(with, values) - current) / (tried.cost + 1.0);
+                    if (ratio > best_partial_ratio) {
+                        best_partial = combo;
+                        best_partial_ratio = ratio;
+                        best_partial_bounds = tried.bounds;
+                    }
+                }
+            }
+            std::size_t d = 0;
+            while (d < axes.size() && ++pick[d] == keep[d]) {
+                pick[d] = 0;
+                ++d;
+            }
+            if (d == axes.size()) {
+                break;
+            }
+        }
+        if (!best_full.empty()) {
+            hide(best_full);
+            proven = merged(proven, best_full_bounds);
+        } else if (!best_partial.empty()) {
+            hide(best_partial);
+            proven = merged(proven, best_partial_bounds);
+        } else {
+            break;
+        }
+    }
+    if (!satisfied(proven, values)) {
+        const std::vector<AxisOption> chains = fallback(key);
+        std::vector<const AxisOption*> combo;
+        for (const AxisOption& option : chains) {
+            combo.push_back(&option);
+        }
+        const Combo all = evaluate(combo, std::numeric_limits<double>::infinity());
+        hide(combo);
+        proven = merged(proven, all.bounds);
+        ++m_fallbacks;
+    }
+    if (certificates != nullptr) {
+        certificates->push_back(CellCertificate{cell, proven.upper, proven.lower});
+    }
+}
+
+ProtectionReport Protector::run(std::vector<CellCertificate>* certificates)
+{
+    std::vector<CellId> primaries;
+    for (CellId cell = 0; cell < m_cube.size(); ++cell) {
+        if (m_cube.status(cell) == CellStatus::primary || m_cube.status(cell) == CellStatus::primary_dominance) {
+            primaries.push_back(cell);
+        }
+    }
+    // Margins first: their moves reach down to the leaves and hide cells the leaves can reuse.
+    auto totals = [this](CellKey key) {
+        int count = 0;
+        for (std::size_t d = 0; d < m_cube.rank(); ++d) {
+            count += m_cube.dimension(d).depth(m_cube.coord(key, d));
+        }
+        return count;
+    };
+    std::vector<int> order_depth(primaries.size());
+    for (std::size_t i = 0; i < primaries.size(); ++i) {
+        order_depth[i] = totals(m_cube.key(primaries[i]));
+    }
+    std::vector<std::size_t> order(primaries.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (order_depth[a] != order_depth[b]) {
+            return order_depth[a] < order_depth[b];
+        }
+        const std::int64_t va = m_cube.value(primaries[a], 0);
+        const std::int64_t vb = m_cube.value(primaries[b], 0);
+        if (va != vb) {
+            return va > vb;
+        }
+        return m_cube.key(primaries[a]) < m_cube.key(primaries[b]);
+    });
+    for (const std::size_t i : order) {
+        protect_cell(primaries[i], certificates);
+    }
+    ProtectionReport report;
+    report.cells = static_cast<std::int64_t>(m_cube.size());
+    report.cells = 0;
+    for (CellId cell = 0; cell < m_cube.size(); ++cell) {
+        if (!m_cube.published(m_cube.key(cell))) {
+            continue;
+        }
+        ++report.cells;
+        const CellStatus status = m_cube.status(cell);
+        if (status == CellStatus::primary || status == CellStatus::primary_dominance) {
+            ++report.primary;
+        } else if (status == CellStatus::secondary) {
+            ++report.secondary;
+        }
+        if (status != CellStatus::published) {
+            report.persons_hidden += m_cube.value(cell, 0);
+        }
+    }
+    report.fallbacks = m_fallbacks;
+    return report;
+}
+
+} // namespace
+
+ProtectionReport protect(Cube& cube, const ProtectionRule& rule, std::vector<CellCertificate>* certificates)
+{
+    Protector protector(cube, rule);
+    return protector.run(certificates);
+}
+
+} // namespace migratlas::disclose
