@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <numeric>
+#include <optional>
+#include <unordered_map>
 
 namespace migratlas::disclose {
 
@@ -15,13 +18,16 @@ struct AxisCoord {
     NodeId node = 0;
     int sign = 1;
     bool corner = false;
+    double share = 1.0;  ///< for a corner: the part of the move this leaf carries
 };
 
 /// The part of a move in one dimension: a chain of + coordinates from a leaf up to the cell's own
 /// node and beyond, and (for a pair) a chain of - coordinates from a partner leaf up to the
 /// partner's node, both ending below their common ancestor. A single (no partner) chain goes up to
 /// `_T`. The product over dimensions is a hypercube whose signed cells sum to zero in every
-/// margin below those common ancestors.
+/// margin below those common ancestors. A spread option, for a cell at `_T` in a dimension, moves
+/// several leaves at once, each by its share of the step: the move stays a product of one vector
+/// per dimension, so every margin still moves by the step times the shares below it.
 struct AxisOption {
     std::vector<AxisCoord> coords;
     double proxy = 0.0;          ///< cost of the option's cells on the primary's own line
@@ -33,9 +39,18 @@ std::int64_t saturating_add(std::int64_t a, std::int64_t b)
     return a > unbounded - b ? unbounded : a + b;
 }
 
-struct Bounds {
+std::int64_t to_count(double step)
+{
+    return step >= static_cast<double>(unbounded) ? unbounded : static_cast<std::int64_t>(step);
+}
+
+/// The moves accepted for one primary cell: how far they raise and lower it, and how much each
+/// leaf corner has been lowered by them, in the up and in the down direction (two separate points).
+struct Ledger {
     std::vector<std::int64_t> upper;
     std::vector<std::int64_t> lower;
+    std::unordered_map<CellKey, std::vector<double>> lowered_up;
+    std::unordered_map<CellKey, std::vector<double>> lowered_down;
 };
 
 class Protector {
@@ -45,9 +60,11 @@ public:
     ProtectionReport run(std::vector<CellCertificate>* certificates);
 
 private:
+    /// A hypercube's cost and how far it can move the cell up and down (per measure).
     struct Combo {
         double cost = 0.0;
-        Bounds bounds;
+        std::vector<double> up;
+        std::vector<double> down;
     };
 
     [[nodiscard]] double weight(std::int64_t value) const
@@ -76,12 +93,14 @@ private:
         const std::vector<AxisCoord>& minus) const;
     [[nodiscard]] std::vector<AxisOption> options(CellKey key, std::size_t d) const;
     [[nodiscard]] std::vector<AxisOption> fallback(CellKey key) const;
+    [[nodiscard]] std::optional<AxisOption> spread_option(CellKey key, std::size_t d) const;
 
-    [[nodiscard]] Combo evaluate(const std::vector<const AxisOption*>& combo, double cost_limit) const;
-    void hide(const std::vector<const AxisOption*>& combo);
-    [[nodiscard]] bool satisfied(const Bounds& bounds, const std::vector<std::int64_t>& values) const;
-    [[nodiscard]] double protection(const Bounds& bounds, const std::vector<std::int64_t>& values) const;
-    [[nodiscard]] static Bounds merged(const Bounds& a, const Bounds& b);
+    [[nodiscard]] Combo evaluate(const std::vector<const AxisOption*>& combo, const Ledger& ledger, double cost_limit) const;
+    void accept(const std::vector<const AxisOption*>& combo, const Combo& steps, Ledger& ledger);
+    [[nodiscard]] std::int64_t protection(const Ledger& ledger, std::size_t m, std::int64_t value) const;
+    [[nodiscard]] std::int64_t gain(const Ledger& ledger, const Combo& steps, const std::vector<std::int64_t>& values) const;
+    [[nodiscard]] std::int64_t missing(const Ledger& ledger, const std::vector<std::int64_t>& values) const;
+    [[nodiscard]] static std::vector<std::size_t> search_width(const std::vector<std::vector<AxisOption>>& axes);
     void protect_cell(CellId cell, std::vector<CellCertificate>* certificates);
 
     Cube& m_cube;
@@ -176,6 +195,11 @@ std::vector<AxisOption> Protector::options(CellKey key, std::size_t d) const
             break;
         }
     }
+    if (own == Dimension::root()) {
+        if (std::optional<AxisOption> spread = spread_option(key, d)) {
+            result.push_back(std::move(*spread));
+        }
+    }
     // A single chain up to the total: always valid, costly below the total (it hides margins).
     if (own == Dimension::root()) {
         for (const NodeId child : dimension.children(own)) {
@@ -214,6 +238,54 @@ std::vector<AxisOption> Protector::options(CellKey key, std::size_t d) const
     return result;
 }
 
+std::optional<AxisOption> Protector::spread_option(CellKey key, std::size_t d) const
+{
+    // The cell is a total over d: spread its move over its largest leaves along d, in proportion to
+    // their values, so that no one small leaf limits how far the total can move.
+    constexpr std::size_t max_leaves = 6;
+    const Dimension& dimension = m_cube.dimension(d);
+    std::vector<std::pair<std::int64_t, NodeId>> leaves;
+    std::vector<NodeId> stack{Dimension::root()};
+    while (!stack.empty()) {
+        const NodeId node = stack.back();
+        stack.pop_back();
+        if (dimension.is_leaf(node)) {
+            const std::int64_t value = value_at(m_cube.with_coord(key, d, node));
+            if (value > 0) {
+                leaves.emplace_back(value, node);
+            }
+            continue;
+        }
+        for (const NodeId child : dimension.children(node)) {
+            stack.push_back(child);
+        }
+    }
+    if (leaves.size() < 2) {
+        return std::nullopt;
+    }
+    std::sort(leaves.begin(), leaves.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    leaves.resize(std::min(leaves.size(), max_leaves));
+    double total = 0.0;
+    for (const auto& leaf : leaves) {
+        total += static_cast<double>(leaf.first);
+    }
+    std::vector<AxisCoord> coords;
+    std::vector<bool> taken(dimension.size(), false);
+    for (const auto& [value, leaf] : leaves) {
+        coords.push_back(AxisCoord{leaf, 1, true, static_cast<double>(value) / total});
+        for (NodeId node = leaf; node != Dimension::root();) {
+            node = dimension.parent(node);
+            if (!taken[node]) {
+                taken[node] = true;
+                coords.push_back(AxisCoord{node, 1, false, 1.0});
+            }
+        }
+    }
+    return make_option(key, d, coords, {});
+}
+
 std::vector<AxisOption> Protector::fallback(CellKey key) const
 {
     // Every dimension a single chain to `_T`: the move has no - corner, so the cell is unbounded
@@ -237,26 +309,25 @@ std::vector<AxisOption> Protector::fallback(CellKey key) const
     return result;
 }
 
-Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo, double cost_limit) const
+Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo, const Ledger& ledger,
+    double cost_limit) const
 {
     Combo result;
-    result.bounds.upper.assign(m_measures, unbounded);
-    result.bounds.lower.assign(m_measures, unbounded);
+    result.up.assign(m_measures, static_cast<double>(unbounded));
+    result.down.assign(m_measures, static_cast<double>(unbounded));
     const std::size_t rank = combo.size();
-    std::array<std::size_t, 16> index{};
-    if (rank > index.size()) {
-        result.cost = cost_limit;
-        return result;
-    }
+    std::array<std::size_t, 32> index{};
     while (true) {
         CellKey key = 0;
         int sign = 1;
         bool corner = true;
+        double share = 1.0;
         for (std::size_t d = 0; d < rank; ++d) {
             const AxisCoord& coord = combo[d]->coords[index[d]];
             key += static_cast<CellKey>(coord.node) * m_cube.stride(d);
             sign *= coord.sign;
             corner = corner && coord.corner;
+            share *= coord.share;
         }
         const CellId* cell = m_cube.find(key);
         if (!m_cube.published(key)) {
@@ -271,9 +342,16 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
             return result;
         }
         if (corner) {
-            std::vector<std::int64_t>& side = sign < 0 ? result.bounds.upper : result.bounds.lower;
+            // The leaf moves down by share * step (up moves at - corners, down moves at + corners)
+            // and must stay >= 0 after what earlier moves of this cell already took from it.
+            const bool lowered_by_up = sign < 0;
+            const auto& taken = lowered_by_up ? ledger.lowered_up : ledger.lowered_down;
+            const auto it = taken.find(key);
+            std::vector<double>& side = lowered_by_up ? result.up : result.down;
             for (std::size_t m = 0; m < m_measures; ++m) {
-                side[m] = std::min(side[m], cell == nullptr ? std::int64_t{0} : m_cube.value(*cell, m));
+                const double value = cell == nullptr ? 0.0 : static_cast<double>(m_cube.value(*cell, m));
+                const double left = value - (it == taken.end() ? 0.0 : it->second[m]);
+                side[m] = std::min(side[m], std::max(0.0, left) / share);
             }
         }
         std::size_t d = 0;
@@ -282,19 +360,31 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
             ++d;
         }
         if (d == rank) {
-            return result;
+            break;
         }
     }
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        result.up[m] = std::floor(result.up[m] + 1e-9);
+        result.down[m] = std::floor(result.down[m] + 1e-9);
+    }
+    return result;
 }
 
-void Protector::hide(const std::vector<const AxisOption*>& combo)
+void Protector::accept(const std::vector<const AxisOption*>& combo, const Combo& steps, Ledger& ledger)
 {
     const std::size_t rank = combo.size();
-    std::vector<std::size_t> index(rank, 0);
+    std::array<std::size_t, 32> index{};
     while (true) {
         CellKey key = 0;
+        int sign = 1;
+        bool corner = true;
+        double share = 1.0;
         for (std::size_t d = 0; d < rank; ++d) {
-            key += static_cast<CellKey>(combo[d]->coords[index[d]].node) * m_cube.stride(d);
+            const AxisCoord& coord = combo[d]->coords[index[d]];
+            key += static_cast<CellKey>(coord.node) * m_cube.stride(d);
+            sign *= coord.sign;
+            corner = corner && coord.corner;
+            share *= coord.share;
         }
         if (m_cube.published(key)) {
             const CellId cell = m_cube.find_or_add(key);
@@ -302,62 +392,66 @@ void Protector::hide(const std::vector<const AxisOption*>& combo)
                 m_cube.set_status(cell, CellStatus::secondary);
             }
         }
+        if (corner) {
+            auto& taken = sign < 0 ? ledger.lowered_up : ledger.lowered_down;
+            const std::vector<double>& step = sign < 0 ? steps.up : steps.down;
+            std::vector<double>& entry = taken[key];
+            entry.resize(m_measures, 0.0);
+            for (std::size_t m = 0; m < m_measures; ++m) {
+                if (step[m] < static_cast<double>(unbounded)) {
+                    entry[m] += share * step[m];
+                }
+            }
+        }
         std::size_t d = 0;
         while (d < rank && ++index[d] == combo[d]->coords.size()) {
             index[d] = 0;
             ++d;
         }
         if (d == rank) {
-            return;
+            break;
         }
     }
-}
-
-Bounds Protector::merged(const Bounds& a, const Bounds& b)
-{
-    Bounds result = a;
-    for (std::size_t m = 0; m < a.upper.size(); ++m) {
-        result.upper[m] = std::max(a.upper[m], b.upper[m]);
-        result.lower[m] = std::max(a.lower[m], b.lower[m]);
-    }
-    return result;
-}
-
-bool Protector::satisfied(const Bounds& bounds, const std::vector<std::int64_t>& values) const
-{
     for (std::size_t m = 0; m < m_measures; ++m) {
-        if (is_primary(values[m], m_rule.primary) &&
-            saturating_add(bounds.upper[m], std::min(bounds.lower[m], values[m])) < m_rule.protection_level) {
-            return false;
-        }
+        ledger.upper[m] = saturating_add(ledger.upper[m], to_count(steps.up[m]));
+        ledger.lower[m] = saturating_add(ledger.lower[m], to_count(steps.down[m]));
     }
-    return true;
 }
 
-double Protector::protection(const Bounds& bounds, const std::vector<std::int64_t>& values) const
+std::int64_t Protector::protection(const Ledger& ledger, std::size_t m, std::int64_t value) const
 {
-    double total = 0.0;
+    const std::int64_t width = saturating_add(ledger.upper[m], std::min(ledger.lower[m], value));
+    return std::min(width, m_rule.protection_level);
+}
+
+std::int64_t Protector::gain(const Ledger& ledger, const Combo& steps, const std::vector<std::int64_t>& values) const
+{
+    std::int64_t total = 0;
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        if (!is_primary(values[m], m_rule.primary)) {
+            continue;
+        }
+        const std::int64_t upper = saturating_add(ledger.upper[m], to_count(steps.up[m]));
+        const std::int64_t lower = saturating_add(ledger.lower[m], to_count(steps.down[m]));
+        const std::int64_t width = std::min(saturating_add(upper, std::min(lower, values[m])), m_rule.protection_level);
+        total += width - protection(ledger, m, values[m]);
+    }
+    return total;
+}
+
+std::int64_t Protector::missing(const Ledger& ledger, const std::vector<std::int64_t>& values) const
+{
+    std::int64_t total = 0;
     for (std::size_t m = 0; m < m_measures; ++m) {
         if (is_primary(values[m], m_rule.primary)) {
-            const std::int64_t width = saturating_add(bounds.upper[m], std::min(bounds.lower[m], values[m]));
-            total += static_cast<double>(std::min(width, m_rule.protection_level));
+            total += m_rule.protection_level - protection(ledger, m, values[m]);
         }
     }
     return total;
 }
 
-void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certificates)
+std::vector<std::size_t> Protector::search_width(const std::vector<std::vector<AxisOption>>& axes)
 {
-    const CellKey key = m_cube.key(cell);
-    std::vector<std::int64_t> values(m_measures);
-    for (std::size_t m = 0; m < m_measures; ++m) {
-        values[m] = m_cube.value(cell, m);
-    }
-    Bounds proven{std::vector<std::int64_t>(m_measures, 0), std::vector<std::int64_t>(m_measures, 0)};
-    std::vector<std::vector<AxisOption>> axes;
-    for (std::size_t d = 0; d < m_cube.rank(); ++d) {
-        axes.push_back(options(key, d));
-    }
     // Keep the search to a few hundred hypercubes: the best-ranked options of each dimension.
     constexpr std::size_t combo_budget = 256;
     std::vector<std::size_t> keep(axes.size());
@@ -371,36 +465,52 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
             break;
         }
     }
-    for (int attempt = 0; attempt < 4 && !satisfied(proven, values); ++attempt) {
+    return keep;
+}
+
+void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certificates)
+{
+    const CellKey key = m_cube.key(cell);
+    std::vector<std::int64_t> values(m_measures);
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        values[m] = m_cube.value(cell, m);
+    }
+    Ledger ledger;
+    ledger.upper.assign(m_measures, 0);
+    ledger.lower.assign(m_measures, 0);
+    std::vector<std::vector<AxisOption>> axes;
+    for (std::size_t d = 0; d < m_cube.rank(); ++d) {
+        axes.push_back(options(key, d));
+    }
+    const std::vector<std::size_t> keep = search_width(axes);
+    // Moves add up: each accepted hypercube raises (and lowers) the cell by as much as the leaves it
+    // lowers still allow after the earlier moves, so many cheap moves through cells that are hidden
+    // anyway can protect a cell that no single move protects.
+    constexpr int max_moves = 16;
+    for (int move = 0; move < max_moves && missing(ledger, values) > 0; ++move) {
         std::vector<std::size_t> pick(axes.size(), 0);
         std::vector<const AxisOption*> combo(axes.size());
-        std::vector<const AxisOption*> best_full;
-        std::vector<const AxisOption*> best_partial;
-        double best_full_cost = std::numeric_limits<double>::infinity();
-        double best_partial_ratio = 0.0;
-        Bounds best_full_bounds;
-        Bounds best_partial_bounds;
-        const double current = protection(proven, values);
+        std::vector<const AxisOption*> best;
+        Combo best_steps;
+        double best_ratio = std::numeric_limits<double>::infinity();
+        std::int64_t best_gain = 0;
+        const std::int64_t needed = missing(ledger, values);
         while (true) {
             for (std::size_t d = 0; d < axes.size(); ++d) {
                 combo[d] = &axes[d][pick[d]];
             }
-            const Combo tried = evaluate(combo, best_full_cost);
-            if (tried.cost < best_full_cost) {
-                const Bounds with = merged(proven, tried.bounds);
-                if (satisfied(with, values)) {
-                    best_full = combo;
-                    best_full_cost = tried.cost;
-                    best_full_bounds = tried.bounds;
-                    if (tried.cost == 0.0) {
+            const double limit = best.empty() ? std::numeric_limits<double>::infinity() : best_ratio * static_cast<double>(needed);
+            const Combo tried = evaluate(combo, ledger, limit + 1e-9);
+            const std::int64_t tried_gain = tried.cost <= limit ? gain(ledger, tried, values) : 0;
+            if (tried_gain > 0) {
+                const double ratio = tried.cost / static_cast<double>(tried_gain);
+                if (ratio < best_ratio || (ratio == best_ratio && tried_gain > best_gain)) {
+                    best = combo;
+                    best_steps = tried;
+                    best_ratio = ratio;
+                    best_gain = tried_gain;
+                    if (tried.cost == 0.0 && tried_gain == needed) {
                         break;
-                    }
-                } else if (best_full.empty()) {
-                    const double ratio = (protection(with, values) - current) / (tried.cost + 1.0);
-                    if (ratio > best_partial_ratio) {
-                        best_partial = combo;
-                        best_partial_ratio = ratio;
-                        best_partial_bounds = tried.bounds;
                     }
                 }
             }
@@ -413,29 +523,23 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
                 break;
             }
         }
-        if (!best_full.empty()) {
-            hide(best_full);
-            proven = merged(proven, best_full_bounds);
-        } else if (!best_partial.empty()) {
-            hide(best_partial);
-            proven = merged(proven, best_partial_bounds);
-        } else {
+        if (best.empty()) {
             break;
         }
+        accept(best, best_steps, ledger);
     }
-    if (!satisfied(proven, values)) {
+    if (missing(ledger, values) > 0) {
         const std::vector<AxisOption> chains = fallback(key);
         std::vector<const AxisOption*> combo;
         for (const AxisOption& option : chains) {
             combo.push_back(&option);
         }
-        const Combo all = evaluate(combo, std::numeric_limits<double>::infinity());
-        hide(combo);
-        proven = merged(proven, all.bounds);
+        const Combo steps = evaluate(combo, ledger, std::numeric_limits<double>::infinity());
+        accept(combo, steps, ledger);
         ++m_fallbacks;
     }
     if (certificates != nullptr) {
-        certificates->push_back(CellCertificate{cell, proven.upper, proven.lower});
+        certificates->push_back(CellCertificate{cell, ledger.upper, ledger.lower});
     }
 }
 
