@@ -27,7 +27,7 @@ Scale parse_scale(std::string_view text)
     if (text == "large") {
         return Scale::large;
     }
-    throw UsageError("--scale must be small, medium or large, not '" + std::string(text) + "'");
+    throw SettingError("scale", "must be small, medium or large, not '" + std::string(text) + "'");
 }
 
 std::string_view scale_name(Scale scale)
@@ -68,7 +68,7 @@ std::string with_commas(std::uint64_t value)
     return digits;
 }
 
-std::string readme_text(const DemoConfig& config, const DemoRegion& region, const DemoSummary& s,
+std::string readme_text(const DemoRequest& config, const DemoRegion& region, const DemoOutcome& s,
                         const CrossingsConfig& crossings)
 {
     std::string text;
@@ -119,7 +119,7 @@ std::string readme_text(const DemoConfig& config, const DemoRegion& region, cons
 
 } // namespace
 
-DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
+DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progress& progress)
 {
     const Clock::time_point started = Clock::now();
     std::error_code error;
@@ -127,7 +127,7 @@ DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
     if (error) {
         throw InputError(config.out_dir.string() + ": cannot create output folder: " + error.message());
     }
-    DemoSummary summary;
+    DemoOutcome summary;
     const auto record = [&](const char* name, Clock::time_point since) {
         summary.files.push_back({name, std::filesystem::file_size(config.out_dir / name), seconds_since(since)});
     };

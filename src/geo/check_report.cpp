@@ -49,10 +49,6 @@ std::string CheckReport::to_json() const
     j["units_replaced"] = units_replaced;
     j["units_in_workspace"] = units_in_workspace;
     j["neighbour_pairs"] = neighbour_pairs;
-    j["warnings"] = warnings;
-    j["errors"] = errors;
-    j["messages_suppressed"] = messages_suppressed;
-    j["usable"] = usable();
     return j.dump(2);
 }
 

@@ -54,7 +54,7 @@ Workspace::Workspace(std::filesystem::path path) : m_path(std::move(path))
             m_dataset.reset();
             std::filesystem::remove(m_temp_path);
             throw InputError(m_path.string() + ": exists but is not a GeoPackage workspace" +
-                (errors.text().empty() ? "" : " (" + errors.text() + ")") + "; choose another --workspace path");
+                (errors.text().empty() ? "" : " (" + errors.text() + ")") + "; choose another workspace path");
         }
     } else {
         GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");

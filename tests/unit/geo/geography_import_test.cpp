@@ -3,6 +3,7 @@
 #include "common/products/geo.hpp"
 #include "common/products/run_log.hpp"
 #include "geo/geography_import.hpp"
+#include "geo_runs.hpp"
 
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
@@ -57,24 +58,24 @@ bool mentions(const std::vector<std::string>& messages, const std::string& text)
     return std::any_of(messages.begin(), messages.end(), [&](const std::string& m) { return m.find(text) != std::string::npos; });
 }
 
-CheckReport check(const std::string& fixture, const GeographyOptions& options,
+test::GeoRun check(const std::string& fixture, const GeographyOptions& options,
     const std::optional<std::filesystem::path>& workspace = std::nullopt)
 {
     Progress quiet;
-    return check_geography(geo_fixture(fixture), options, workspace, quiet);
+    return test::check_geography(geo_fixture(fixture), options, workspace, quiet);
 }
 
-CheckReport import(const std::string& fixture, const GeographyOptions& options, const std::filesystem::path& workspace)
+test::GeoRun import(const std::string& fixture, const GeographyOptions& options, const std::filesystem::path& workspace)
 {
     Progress quiet;
-    return import_geography(geo_fixture(fixture), options, workspace, quiet);
+    return test::import_geography(geo_fixture(fixture), options, workspace, quiet);
 }
 
 } // namespace
 
 TEST(GeographyCheck, PartsWithTheSameCodeAndNameAreMergedIntoOneUnit)
 {
-    const CheckReport report = check("tiny_regions.geojson", region_options());
+    const test::GeoRun report = check("tiny_regions.geojson", region_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.features_read, 5u);
     EXPECT_EQ(report.units, 4u);
@@ -85,7 +86,7 @@ TEST(GeographyCheck, PartsWithTheSameCodeAndNameAreMergedIntoOneUnit)
 
 TEST(GeographyCheck, SameCodeWithDifferentNamesIsAnError)
 {
-    const CheckReport report = check("duplicate_names.geojson", flat_options());
+    const test::GeoRun report = check("duplicate_names.geojson", flat_options());
     EXPECT_FALSE(report.usable());
     EXPECT_EQ(report.duplicate_codes, 1u);
     EXPECT_TRUE(mentions(report.errors, "code '2' is used by features 2 'Dos', 3 'Dso' with different names"));
@@ -95,7 +96,7 @@ TEST(GeographyCheck, KeepLargestMergesConflictingNamesAndWarns)
 {
     GeographyOptions options = flat_options();
     options.name_conflict = NameConflict::keep_largest;
-    const CheckReport report = check("duplicate_names.geojson", options);
+    const test::GeoRun report = check("duplicate_names.geojson", options);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.units, 2u);
     EXPECT_EQ(report.duplicate_codes, 1u);
@@ -105,7 +106,7 @@ TEST(GeographyCheck, KeepLargestMergesConflictingNamesAndWarns)
 
 TEST(GeographyCheck, SelfIntersectingPolygonIsRepairedAndReported)
 {
-    const CheckReport report = check("bowtie.geojson", flat_options());
+    const test::GeoRun report = check("bowtie.geojson", flat_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.invalid_repaired, 1u);
     EXPECT_EQ(report.units, 2u);
@@ -116,7 +117,7 @@ TEST(GeographyCheck, SelfIntersectingPolygonIsRepairedAndReported)
 
 TEST(GeographyCheck, FeaturesWithoutCodeOrGeometryAreRejectedWithReasons)
 {
-    const CheckReport report = check("missing_values.geojson", flat_options());
+    const test::GeoRun report = check("missing_values.geojson", flat_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.features_read, 3u);
     EXPECT_EQ(report.units, 1u);
@@ -155,7 +156,7 @@ TEST(GeographyCheck, ProjectedCoordinatesWithoutCrsNeedAssumeSrs)
     }
     GeographyOptions options = flat_options();
     options.mapping.assume_srs = "EPSG:32719";
-    const CheckReport report = check("projected_no_crs.geojson", options);
+    const test::GeoRun report = check("projected_no_crs.geojson", options);
     EXPECT_TRUE(report.usable());
     // A 100 km x 100 km UTM square; UTM's 0.9996 scale makes it 10,008 km2 on the ground.
     EXPECT_NEAR(report.area_km2_total, 10008, 10);
@@ -163,7 +164,7 @@ TEST(GeographyCheck, ProjectedCoordinatesWithoutCrsNeedAssumeSrs)
 
 TEST(GeographyCheck, DeclaredProjectedCrsIsReprojectedToLonLat)
 {
-    const CheckReport report = check("projected_utm19s.geojson", flat_options());
+    const test::GeoRun report = check("projected_utm19s.geojson", flat_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.crs, "EPSG:32719");
     EXPECT_NEAR(report.area_km2_total, 10008, 10);
@@ -190,7 +191,7 @@ TEST(GeographyCheck, ContradictoryMappingIsAUsageError)
 
 TEST(GeographyCheck, ParentsOutsideTheSourceAreOnlyWarningsWithoutWorkspace)
 {
-    const CheckReport report = check("tiny_regions.geojson", region_options());
+    const test::GeoRun report = check("tiny_regions.geojson", region_options());
     EXPECT_EQ(report.orphans, 0u);
     EXPECT_TRUE(mentions(report.warnings, "refer to 1 parent codes outside the source ('TCY')"));
 }
@@ -203,7 +204,7 @@ TEST(GeographyImport, OrphansFailTheImportAndLeaveTheWorkspaceUntouched)
     const std::string before = test::read_file(ws);
     GeographyOptions options = region_options();
     options.mapping.parent_code = "XXX";
-    const CheckReport report = import("tiny_regions.geojson", options, ws);
+    const test::GeoRun report = import("tiny_regions.geojson", options, ws);
     EXPECT_FALSE(report.written);
     EXPECT_EQ(report.orphans, 4u);
     EXPECT_TRUE(mentions(report.errors, "parent 'XXX' is not in the source or the workspace"));
@@ -215,7 +216,7 @@ TEST(GeographyImport, SeveralSourcesBuildOneHierarchyAndReimportReplacesSameCode
     test::TempDir dir;
     const auto ws = dir.path() / "ws.gpkg";
     ASSERT_TRUE(import("tiny_country.geojson", country_options(), ws).written);
-    CheckReport report = import("tiny_regions.geojson", region_options(), ws);
+    test::GeoRun report = import("tiny_regions.geojson", region_options(), ws);
     ASSERT_TRUE(report.written) << (report.errors.empty() ? "" : report.errors.front());
     EXPECT_EQ(report.units_in_workspace, 5u);
     EXPECT_EQ(report.neighbour_pairs, 4u);
@@ -276,7 +277,7 @@ TEST(GeographyImport, OverlapsBetweenSiblingsAndGapsInsideTheParentAreReportedIn
     test::TempDir dir;
     const auto ws = dir.path() / "ws.gpkg";
     ASSERT_TRUE(import("tiny_country.geojson", country_options(), ws).written);
-    const CheckReport report = check("overlap_regions.geojson", region_options(), ws);
+    const test::GeoRun report = check("overlap_regions.geojson", region_options(), ws);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.overlaps, 1u);
     EXPECT_NEAR(report.overlap_km2, 0.5 * 12308, 30);
@@ -294,7 +295,7 @@ TEST(GeographyImport, SourceWithSeveralLayersNeedsLayerAndNamesThem)
     GeographyOptions options = country_options();
     options.mapping.code_field = "code";
     try {
-        (void)check_geography(ws.string(), options, std::nullopt, quiet);
+        (void)test::check_geography(ws.string(), options, std::nullopt, quiet);
         FAIL() << "expected UsageError";
     } catch (const UsageError& e) {
         EXPECT_NE(std::string(e.what()).find("choose one with --layer"), std::string::npos) << e.what();
@@ -302,7 +303,7 @@ TEST(GeographyImport, SourceWithSeveralLayersNeedsLayerAndNamesThem)
     }
     options.mapping.layer = "units";
     options.mapping.name_field = "name";
-    const CheckReport report = check_geography(ws.string(), options, std::nullopt, quiet);
+    const test::GeoRun report = test::check_geography(ws.string(), options, std::nullopt, quiet);
     EXPECT_EQ(report.crs, "EPSG:4326");
     EXPECT_EQ(report.units, 1u);
 }
@@ -317,7 +318,7 @@ TEST(GeographyImport, ParentFromAFieldOrFromTheCodeGetsTheCodePrefix)
     options.mapping.parent_code.clear();
     options.mapping.level = 3;
     options.mapping.parent_field = "region";  // raw region code "2" becomes "TCY-2"
-    CheckReport report = check("tiny_subregions.geojson", options, ws);
+    test::GeoRun report = check("tiny_subregions.geojson", options, ws);
     EXPECT_TRUE(report.usable()) << (report.errors.empty() ? "" : report.errors.front());
     EXPECT_EQ(report.units, 2u);
     EXPECT_EQ(report.orphans, 0u);
@@ -368,7 +369,7 @@ TEST(GeographyCheck, ShapefileIsReprojectedFromItsPrjAndRefusedWithoutOne)
 {
     test::TempDir with_dir;
     Progress quiet;
-    const CheckReport report = check_geography(write_shapefile(with_dir.path(), true).string(), flat_options(), std::nullopt, quiet);
+    const test::GeoRun report = test::check_geography(write_shapefile(with_dir.path(), true).string(), flat_options(), std::nullopt, quiet);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.driver, "ESRI Shapefile");
     EXPECT_NEAR(report.area_km2_total, 10008, 10);
@@ -376,7 +377,7 @@ TEST(GeographyCheck, ShapefileIsReprojectedFromItsPrjAndRefusedWithoutOne)
     test::TempDir without_dir;
     const std::string bare = write_shapefile(without_dir.path(), false).string();
     try {
-        (void)check_geography(bare, flat_options(), std::nullopt, quiet);
+        (void)test::check_geography(bare, flat_options(), std::nullopt, quiet);
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("format (ESRI Shapefile) does not imply one; give it with --assume-srs"),
@@ -384,20 +385,20 @@ TEST(GeographyCheck, ShapefileIsReprojectedFromItsPrjAndRefusedWithoutOne)
     }
     GeographyOptions options = flat_options();
     options.mapping.assume_srs = "EPSG:32719";
-    EXPECT_NEAR(check_geography(bare, options, std::nullopt, quiet).area_km2_total, 10008, 10);
+    EXPECT_NEAR(test::check_geography(bare, options, std::nullopt, quiet).area_km2_total, 10008, 10);
 }
 
 TEST(GeographyCheck, WhereFilterSelectsFeaturesAndABadFilterIsAUsageError)
 {
     GeographyOptions options = region_options();
     options.mapping.where = "rid IN ('2', '3')";
-    const CheckReport report = check("tiny_regions.geojson", options);
+    const test::GeoRun report = check("tiny_regions.geojson", options);
     EXPECT_EQ(report.features_read, 2u);
     EXPECT_EQ(report.units, 2u);
     options.mapping.where = "no_such_field = 1";
     EXPECT_THROW((void)check("tiny_regions.geojson", options), UsageError);
     options.mapping.where = "rid = 'none'";
-    const CheckReport empty = check("tiny_regions.geojson", options);
+    const test::GeoRun empty = check("tiny_regions.geojson", options);
     EXPECT_FALSE(empty.usable());
     EXPECT_TRUE(mentions(empty.errors, "no feature of layer 'tiny_regions' became a unit"));
 }

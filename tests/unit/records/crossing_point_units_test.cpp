@@ -3,6 +3,7 @@
 #include "common/products/records.hpp"
 #include "workspace/workspace.hpp"
 #include "geo/geos_context.hpp"
+#include "geo/unit_index.hpp"
 #include "geo/unit_store.hpp"
 #include "common/civil_date.hpp"
 #include "records/crossing_linker.hpp"
@@ -68,7 +69,7 @@ TEST(CrossingPointUnits, BridgeJustInsideTheNeighbourSnapsToItsOwnCountry)
     // 0.003 degrees east of the border at latitude 0.5 is about 0.33 km inside BBB.
     std::vector<CrossingPoint> points = {point("AAA-BBB-1", 0.003, 0.5, "AAA"), point("AAA-IN", -0.5, 0.5, "AAA"),
         point("FAR", 5.0, 5.0, "AAA")};
-    locate_points(points, ws, 2.0);
+    locate_points(points, geo::UnitIndex::from_workspace(ws), 2.0);
     EXPECT_EQ(points[0].unit_level2, "AAA-01");
     EXPECT_EQ(points[0].unit_level3, "AAA-01001");
     ASSERT_TRUE(points[0].distance_level2_km.has_value());
@@ -81,7 +82,7 @@ TEST(CrossingPointUnits, BridgeJustInsideTheNeighbourSnapsToItsOwnCountry)
 
     // With a tolerance below the distance the containing neighbour unit is used, and flagged.
     std::vector<CrossingPoint> strict = {point("AAA-BBB-1", 0.003, 0.5, "AAA")};
-    locate_points(strict, ws, 0.1);
+    locate_points(strict, geo::UnitIndex::from_workspace(ws), 0.1);
     EXPECT_EQ(strict[0].unit_level2, "BBB-01");
     EXPECT_FALSE(strict[0].in_own_country);
 }
@@ -97,7 +98,7 @@ TEST(CrossingPointUnits, UnknownPointCodesAreKeptAsUnknownUnit)
     std::vector<CrossingPoint> points = read_crossing_points(points_csv, diagnostics);
     ASSERT_EQ(points.size(), 1U);
     EXPECT_EQ(diagnostics.reject_counts().at("bad_point"), 1U);
-    locate_points(points, ws, 2.0);
+    locate_points(points, geo::UnitIndex::from_workspace(ws), 2.0);
 
     const auto crossings = dir.file("c.csv", "person_id,crossing_time,direction,crossing_point,nationality,sex,birth_date\n"
                                              "A,2021-06-01T10:00:00Z,IN,AAA-BBB-1,X,F,2010-01-01\n"
