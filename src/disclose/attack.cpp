@@ -122,8 +122,10 @@ public:
         for (std::size_t j = 0; j < m_vars.size(); ++j) {
             local[m_vars[j]] = static_cast<int>(j);
         }
-        CoinPackedMatrix matrix(false, 0, 0);
-        matrix.setDimensions(0, static_cast<int>(m_vars.size()));
+        std::vector<CoinBigIndex> starts;
+        std::vector<int> lengths;
+        std::vector<int> all_indices;
+        std::vector<double> all_elements;
         std::vector<double> row_bound;
         for (const std::size_t r : rows) {
             const Relation& relation = relations.rows[r];
@@ -134,9 +136,15 @@ public:
                 elements.push_back(relations.coefficients[relation.first + t]);
             }
             merge_duplicates(indices, elements);
-            matrix.appendRow(static_cast<int>(indices.size()), indices.data(), elements.data());
+            starts.push_back(static_cast<CoinBigIndex>(all_indices.size()));
+            lengths.push_back(static_cast<int>(indices.size()));
+            all_indices.insert(all_indices.end(), indices.begin(), indices.end());
+            all_elements.insert(all_elements.end(), elements.begin(), elements.end());
             row_bound.push_back(relation.rhs);
         }
+        const CoinPackedMatrix matrix(false, static_cast<int>(m_vars.size()), static_cast<int>(row_bound.size()),
+            static_cast<CoinBigIndex>(all_indices.size()), all_elements.data(), all_indices.data(), starts.data(),
+            lengths.data());
         const std::vector<double> col_low(m_vars.size(), 0.0);
         const std::vector<double> col_high(m_vars.size(), COIN_DBL_MAX);
         const std::vector<double> objective(m_vars.size(), 0.0);
@@ -167,8 +175,13 @@ public:
             m_model.setObjectiveCoefficient(j, w);
         }
         // Keep the factorisation and work areas between objectives: only the objective changes.
-        // Keep the factorisation and work areas between objectives: only the objective changes.
-        m_model.primal(0, m_solves == 0 ? 1 : 3);
+        // The first solve goes through presolve; later ones start from its basis and keep the
+        // factorisation and work areas, since only the objective changes.
+        if (m_solves == 0) {
+            m_model.initialSolve();
+        } else {
+            m_model.primal(0, 3);
+        }
         ++m_solves;
         if (m_model.isProvenPrimalInfeasible()) {
             m_infeasible = true;

@@ -135,8 +135,7 @@ bool Cube::sums_over(CellKey key, std::size_t d) const
     if (m_dimensions[d].is_leaf(coord(key, d))) {
         return false;
     }
-    const std::uint32_t bits = breakdown(key);
-    return in_view(bits) && in_view(bits | (1U << d));
+    return published(key) && in_view(breakdown(key) | (1U << d));
 }
 
 CellKey Cube::key_of(std::span<const NodeId> coords) const

@@ -64,7 +64,15 @@ public:
     /// No views = one view over every dimension: the full table with every margin.
     void set_views(std::vector<std::uint32_t> views);
     [[nodiscard]] const std::vector<std::uint32_t>& views() const { return m_views; }
-    [[nodiscard]] bool published(CellKey key) const { return in_view(breakdown(key)); }
+    /// Dimensions never summed (bit d set): each of their codes is a table of its own, and a cell
+    /// at `_T` in one of them is not published.
+    void set_separate(std::uint32_t dimensions) { m_separate = dimensions; }
+    [[nodiscard]] std::uint32_t separate() const { return m_separate; }
+    [[nodiscard]] bool published(CellKey key) const
+    {
+        const std::uint32_t bits = breakdown(key);
+        return (bits & m_separate) == m_separate && in_view(bits);
+    }
     /// True when the published tables state that the cell at `key` is the sum of its children in
     /// dimension `d` (the cell and its children are all published).
     [[nodiscard]] bool sums_over(CellKey key, std::size_t d) const;
@@ -98,6 +106,7 @@ private:
 
     std::vector<Dimension> m_dimensions;
     std::vector<std::uint32_t> m_views;
+    std::uint32_t m_separate = 0;
     std::vector<std::string> m_measures;
     std::vector<CellKey> m_radix;
     std::vector<CellKey> m_strides;

@@ -1,5 +1,7 @@
 #include "disclose/hypercube_protector.hpp"
 
+#include "disclose/local_move.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -107,6 +109,7 @@ private:
     const ProtectionRule& m_rule;
     std::size_t m_measures;
     std::int64_t m_fallbacks = 0;
+    std::int64_t m_local_moves = 0;
 };
 
 std::vector<NodeId> Protector::descend(CellKey key, std::size_t d, NodeId from) const
@@ -200,7 +203,8 @@ std::vector<AxisOption> Protector::options(CellKey key, std::size_t d) const
             result.push_back(std::move(*spread));
         }
     }
-    // A single chain up to the total: always valid, costly below the total (it hides margins).
+    // At a total, a single chain down to one leaf. (Below a total a single chain would hide the
+    // margins all the way up; the LP move of local_move.hpp is the better last resort there.)
     if (own == Dimension::root()) {
         for (const NodeId child : dimension.children(own)) {
             std::vector<NodeId> chain = descend(key, d, child);
@@ -212,7 +216,10 @@ std::vector<AxisOption> Protector::options(CellKey key, std::size_t d) const
             }
             result.push_back(make_option(key, d, plus, {}));
         }
-    } else {
+    }
+    if (own != Dimension::root()) {
+        // A single chain up to the total: valid, and cheap where the margins on the way are small
+        // or hidden already; where they are not, the search's price cap leaves it to local_move.
         std::vector<NodeId> chain = down;
         for (NodeId node = own; node != Dimension::root();) {
             node = dimension.parent(node);
@@ -523,10 +530,31 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
                 break;
             }
         }
-        if (best.empty()) {
+        // Past this price (persons hidden per person of protection) an LP move of the neighbourhood
+        // is usually cheaper than another hypercube.
+        constexpr double price_cap = 200.0;
+        if (best.empty() || best_ratio > price_cap) {
             break;
         }
         accept(best, best_steps, ledger);
+    }
+    // No hypercube (or sum of them) is enough: the cheapest move of the leaves around the cell, by LP.
+    for (std::size_t m = 0; m < m_measures && missing(ledger, values) > 0; ++m) {
+        if (!is_primary(values[m], m_rule.primary) || protection(ledger, m, values[m]) >= m_rule.protection_level) {
+            continue;
+        }
+        const std::int64_t target = m_rule.protection_level - std::min(ledger.lower[m], values[m]);
+        const auto changed = local_move(m_cube, cell, m, target, [this](std::int64_t value) { return weight(value); });
+        if (changed) {
+            for (const CellKey changed_key : *changed) {
+                const CellId hidden = m_cube.find_or_add(changed_key);
+                if (!m_cube.hidden(hidden)) {
+                    m_cube.set_status(hidden, CellStatus::secondary);
+                }
+            }
+            ledger.upper[m] = std::max(ledger.upper[m], target);
+            ++m_local_moves;
+        }
     }
     if (missing(ledger, values) > 0) {
         const std::vector<AxisOption> chains = fallback(key);
@@ -598,6 +626,7 @@ ProtectionReport Protector::run(std::vector<CellCertificate>* certificates)
         }
     }
     report.fallbacks = m_fallbacks;
+    report.local_moves = m_local_moves;
     return report;
 }
 

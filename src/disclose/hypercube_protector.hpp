@@ -41,6 +41,7 @@ struct ProtectionReport {
     std::int64_t primary = 0;
     std::int64_t secondary = 0;
     std::int64_t persons_hidden = 0;  ///< sum over hidden cells of the first measure
+    std::int64_t local_moves = 0;     ///< primaries protected by an LP move of their neighbourhood
     std::int64_t fallbacks = 0;       ///< primaries protected by hiding their whole path to the total
 };
 
