@@ -1,11 +1,15 @@
 #include "disclose/attack.hpp"
 
+#include "disclose/hypercube_protector.hpp"
+
 #include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <numeric>
 
 namespace migratlas::disclose {
@@ -162,6 +166,16 @@ public:
     [[nodiscard]] double seen_high(std::size_t j) const { return m_seen_high[j]; }
     [[nodiscard]] std::size_t solves() const { return m_solves; }
     [[nodiscard]] bool infeasible() const { return m_infeasible; }
+    /// The mean of the optimal solutions seen: a feasible point (the feasible set is convex), inside
+    /// it rather than at a vertex, from which moves can be tried. Empty when nothing was solved.
+    [[nodiscard]] std::vector<double> mean_point() const
+    {
+        std::vector<double> mean = m_sum;
+        for (double& value : mean) {
+            value /= static_cast<double>(std::max<std::size_t>(m_points, 1));
+        }
+        return mean;
+    }
 
     /// Minimises sum(weights * x); returns the optimum, -inf when unbounded below. Every optimal
     /// solution widens the seen range of every variable.
@@ -204,10 +218,15 @@ public:
             }
         }
         const double* solution = m_model.primalColumnSolution();
+        if (m_sum.empty()) {
+            m_sum.assign(m_vars.size(), 0.0);
+        }
         for (std::size_t j = 0; j < m_vars.size(); ++j) {
             m_seen_low[j] = std::min(m_seen_low[j], solution[j]);
             m_seen_high[j] = std::max(m_seen_high[j], solution[j]);
+            m_sum[j] += solution[j];
         }
+        ++m_points;
         return m_model.objectiveValue();
     }
 
@@ -235,6 +254,8 @@ private:
     std::vector<double> m_seen_low;
     std::vector<double> m_seen_high;
     std::size_t m_solves = 0;
+    std::vector<double> m_sum;
+    std::size_t m_points = 0;
     bool m_infeasible = false;
 };
 
@@ -248,8 +269,8 @@ double ceil_bound(double low)
     return std::max(0.0, std::ceil(low - integer_slack));
 }
 
-void solve_component(Component& component, const std::vector<CellId>& cell_of_var, const std::vector<bool>& protect,
-    const AttackSettings& settings, AttackResult& result)
+std::vector<std::size_t> checked_vars(const Component& component, const std::vector<CellId>& cell_of_var,
+    const std::vector<bool>& protect, const AttackSettings& settings)
 {
     std::vector<std::size_t> checked;
     for (std::size_t j = 0; j < component.size(); ++j) {
@@ -257,56 +278,108 @@ void solve_component(Component& component, const std::vector<CellId>& cell_of_va
             checked.push_back(j);
         }
     }
-    if (checked.empty()) {
-        return;
-    }
-    const auto level = static_cast<double>(settings.protection_level);
-    if (!settings.exact) {
-        // A few joint objectives first: each solution is a point the attacker cannot exclude, so
-        // it widens every cell's known interval at once and most cells need no LP of their own.
-        std::vector<std::pair<int, double>> weights;
-        for (const std::size_t j : checked) {
-            weights.emplace_back(static_cast<int>(j), -1.0);
-        }
-        (void)component.minimise(weights);
-        for (auto& [j, w] : weights) {
-            w = 1.0;
-        }
-        (void)component.minimise(weights);
-        Lcg signs(component.var(0) + 1ULL);
-        for (int round = 0; round < settings.sampling_objectives; ++round) {
-            for (auto& [j, w] : weights) {
-                w = signs.coin() ? 1.0 : -1.0;
-            }
-            (void)component.minimise(weights);
-        }
-    }
+    return checked;
+}
+
+/// A few joint objectives: each solution is a point the attacker cannot exclude, so it widens
+/// every cell's known interval at once; their mean is the point moves are tried from.
+void sample(Component& component, const std::vector<std::size_t>& checked, const AttackSettings& settings)
+{
+    std::vector<std::pair<int, double>> weights;
     for (const std::size_t j : checked) {
-        CellInterval interval;
-        interval.cell = cell_of_var[component.var(j)];
-        interval.low = ceil_bound(component.seen_low(j));
-        interval.high = component.seen_high(j) < 0.0 ? 0.0 : floor_bound(component.seen_high(j));
-        if (!settings.exact && component.seen_high(j) >= 0.0 && interval.width() >= level) {
-            result.intervals.push_back(interval);
-            continue;
+        weights.emplace_back(static_cast<int>(j), -1.0);
+    }
+    (void)component.minimise(weights);
+    for (auto& [j, w] : weights) {
+        w = 1.0;
+    }
+    (void)component.minimise(weights);
+    Lcg signs(component.var(0) + 1ULL);
+    for (int round = 0; round < settings.sampling_objectives; ++round) {
+        for (auto& [j, w] : weights) {
+            w = signs.coin() ? 1.0 : -1.0;
         }
-        const double max = -component.minimise({{static_cast<int>(j), -1.0}});
-        interval.high = floor_bound(max);
-        if (settings.exact || interval.high - interval.low < level) {
-            interval.low = ceil_bound(component.minimise({{static_cast<int>(j), 1.0}}));
-            interval.exact = true;
+        (void)component.minimise(weights);
+    }
+}
+
+CellInterval seen_interval(const Component& component, std::size_t j, CellId cell)
+{
+    CellInterval interval;
+    interval.cell = cell;
+    interval.low = ceil_bound(component.seen_low(j));
+    interval.high = component.seen_high(j) < 0.0 ? -1.0 : floor_bound(component.seen_high(j));
+    return interval;
+}
+
+/// Cells the sampled points did not already show wide enough, certified by moves through hidden
+/// cells from the mean point (hypercube_protector.hpp's certify), without an LP of their own.
+std::vector<CellInterval> certify_from_points(const Cube& cube, std::size_t measure, const std::vector<CellId>& cell_of_var,
+    const std::vector<std::unique_ptr<Component>>& components, const std::vector<std::vector<std::size_t>>& pending,
+    std::int64_t level)
+{
+    Cube point(cube.dimensions(), {cube.measures()[measure]});
+    point.set_views(cube.views());
+    point.set_separate(cube.separate());
+    std::vector<CellId> point_cell(cube.size());
+    for (CellId cell = 0; cell < cube.size(); ++cell) {
+        std::vector<NodeId> coords(cube.rank());
+        for (std::size_t d = 0; d < cube.rank(); ++d) {
+            coords[d] = cube.coord(cube.key(cell), d);
         }
-        if (interval.high == no_upper_bound) {
-            interval.exact = interval.exact || settings.exact;
+        const std::int64_t value[] = {cube.value(cell, measure)};
+        point_cell[cell] = point.add_cell(coords, value, cube.status(cell));
+    }
+    std::vector<double> exact_point(cube.size(), 0.0);
+    std::vector<CellId> wanted;
+    for (std::size_t c = 0; c < components.size(); ++c) {
+        const std::vector<double> mean = components[c]->mean_point();
+        for (std::size_t j = 0; j < mean.size(); ++j) {
+            const CellId cell = cell_of_var[components[c]->var(j)];
+            exact_point[cell] = mean[j];
+            // Rounding down keeps every leaf >= 0 after the moves; the sums need not hold for
+            // the rounded values, only for the mean point the interval is measured from.
+            point.set_value(point_cell[cell], 0, static_cast<std::int64_t>(std::floor(mean[j] + 1e-9)));
         }
-        result.intervals.push_back(interval);
-        if (protect[interval.cell] && interval.width() < level) {
-            result.exposed.push_back(interval);
+        for (const std::size_t j : pending[c]) {
+            wanted.push_back(point_cell[cell_of_var[components[c]->var(j)]]);
         }
     }
-    if (component.infeasible() && result.inconsistencies.size() < 20) {
-        result.inconsistencies.push_back("the published values around " + std::to_string(checked.size()) +
-            " hidden cells admit no non-negative solution (the table is not additive as its metadata says)");
+    std::vector<CellInterval> intervals;
+    if (wanted.empty()) {
+        return intervals;
+    }
+    std::vector<CellId> original(point.size());
+    for (CellId cell = 0; cell < cube.size(); ++cell) {
+        original[point_cell[cell]] = cell;
+    }
+    for (const CellCertificate& certificate : certify(point, wanted, level)) {
+        const CellId cell = original[certificate.cell];
+        const double at = exact_point[cell];
+        CellInterval interval;
+        interval.cell = cell;
+        interval.low = ceil_bound(at - static_cast<double>(std::min<std::int64_t>(certificate.lower[0],
+                                           static_cast<std::int64_t>(std::floor(at + 1e-9)))));
+        interval.high = certificate.upper[0] == unbounded ? no_upper_bound
+                                                          : floor_bound(at + static_cast<double>(certificate.upper[0]));
+        intervals.push_back(interval);
+    }
+    return intervals;
+}
+
+void solve_exactly(Component& component, std::size_t j, CellInterval interval, const std::vector<bool>& protect,
+    const AttackSettings& settings, AttackResult& result)
+{
+    const auto level = static_cast<double>(settings.protection_level);
+    const double max = -component.minimise({{static_cast<int>(j), -1.0}});
+    interval.high = floor_bound(max);
+    if (settings.exact || interval.high - interval.low < level || interval.low > interval.high) {
+        interval.low = ceil_bound(component.minimise({{static_cast<int>(j), 1.0}}));
+        interval.exact = true;
+    }
+    result.intervals.push_back(interval);
+    if (protect[interval.cell] && interval.width() < level) {
+        result.exposed.push_back(interval);
     }
 }
 
@@ -340,15 +413,64 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
         rows_of[components.find(relations.vars[relations.rows[r].first])].push_back(r);
     }
     std::vector<int> local(cell_of_var.size(), -1);
+    std::vector<std::unique_ptr<Component>> parts;
+    std::vector<std::vector<std::size_t>> checked;
     for (std::uint32_t root = 0; root < cell_of_var.size(); ++root) {
         if (vars_of[root].empty()) {
             continue;
         }
         ++result.components;
         result.largest_component = std::max(result.largest_component, vars_of[root].size());
-        Component component(relations, rows_of[root], std::move(vars_of[root]), local);
-        solve_component(component, cell_of_var, protect, settings, result);
-        result.lp_solves += component.solves();
+        auto component = std::make_unique<Component>(relations, rows_of[root], std::move(vars_of[root]), local);
+        std::vector<std::size_t> cells = checked_vars(*component, cell_of_var, protect, settings);
+        if (cells.empty()) {
+            continue;  // only complementary cells: nothing to prove
+        }
+        parts.push_back(std::move(component));
+        checked.push_back(std::move(cells));
+    }
+    const auto level = static_cast<double>(settings.protection_level);
+    // Without `exact`: sample each sub-problem, keep the cells its points already show wide enough,
+    // certify most others by moves from the mean point, and solve only the rest cell by cell.
+    std::vector<std::vector<std::size_t>> pending(parts.size());
+    std::vector<std::vector<CellInterval>> known(parts.size());
+    for (std::size_t c = 0; c < parts.size(); ++c) {
+        if (settings.exact) {
+            pending[c] = checked[c];
+            continue;
+        }
+        sample(*parts[c], checked[c], settings);
+        for (const std::size_t j : checked[c]) {
+            const CellInterval interval = seen_interval(*parts[c], j, cell_of_var[parts[c]->var(j)]);
+            if (interval.high >= 0.0 && interval.width() >= level) {
+                result.intervals.push_back(interval);
+            } else {
+                pending[c].push_back(j);
+            }
+        }
+    }
+    std::map<CellId, CellInterval> certified;
+    if (!settings.exact) {
+        for (const CellInterval& interval : certify_from_points(cube, measure, cell_of_var, parts, pending, settings.protection_level)) {
+            if (interval.width() >= level) {
+                certified.emplace(interval.cell, interval);
+            }
+        }
+    }
+    for (std::size_t c = 0; c < parts.size(); ++c) {
+        for (const std::size_t j : pending[c]) {
+            const CellId cell = cell_of_var[parts[c]->var(j)];
+            if (const auto it = certified.find(cell); it != certified.end()) {
+                result.intervals.push_back(it->second);
+                continue;
+            }
+            solve_exactly(*parts[c], j, seen_interval(*parts[c], j, cell), protect, settings, result);
+        }
+        result.lp_solves += parts[c]->solves();
+        if (parts[c]->infeasible() && result.inconsistencies.size() < 20) {
+            result.inconsistencies.push_back("the published values around " + std::to_string(checked[c].size()) +
+                " hidden cells admit no non-negative solution (the table is not additive as its metadata says)");
+        }
     }
     return result;
 }

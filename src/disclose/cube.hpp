@@ -92,6 +92,10 @@ public:
     {
         return m_values[static_cast<std::size_t>(cell) * m_measures.size() + measure];
     }
+    void set_value(CellId cell, std::size_t measure, std::int64_t value)
+    {
+        m_values[static_cast<std::size_t>(cell) * m_measures.size() + measure] = value;
+    }
     [[nodiscard]] CellStatus status(CellId cell) const { return m_status[cell]; }
     void set_status(CellId cell, CellStatus status) { m_status[cell] = status; }
     [[nodiscard]] bool hidden(CellId cell) const { return m_status[cell] != CellStatus::published; }

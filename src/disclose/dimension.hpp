@@ -2,6 +2,8 @@
 // (unit -> parent -> country -> _T, month -> _T, sex -> _T). Part of the disclosure model (cube.hpp).
 #pragma once
 
+#include "disclose/published_layer.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,8 +15,6 @@ namespace migratlas::disclose {
 
 using NodeId = std::uint32_t;
 
-/// The SDMX cross-domain code for "total" (CL_SEX, CL_AGE, ... all use _T).
-inline constexpr std::string_view total_code = "_T";
 
 /// A tree of codes under the total `_T` (node 0). Every published margin is a node with children:
 /// its value is the sum of its children's values. Data sit on leaves.

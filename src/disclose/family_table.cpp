@@ -274,6 +274,48 @@ std::vector<PublishedDimension> FamilyTable::published_dimensions() const
     return dimensions;
 }
 
+PublishedStructure FamilyTable::structure_of(const ProductLayout& layout) const
+{
+    PublishedStructure structure;
+    structure.family = product_name(m_base);
+    for (const KeyLayout& key : m_base.keys) {
+        const std::string name(m_base.spec->columns[key.column].name);
+        structure.family_keys.push_back(name);
+        structure.total_codes.push_back(key.total_code);
+        if (key.margin == Margin::none) {
+            structure.separate.push_back(name);
+        }
+    }
+    const bool is_base = layout.spec == m_base.spec;
+    structure.complete = is_base && m_base.spec->geometry == GeometryKind::none;
+    for (std::size_t c = 0; c < layout.counts.size(); ++c) {
+        PublishedStructure::Count count;
+        count.column = std::string(layout.spec->columns[layout.counts[c]].name);
+        count.status_column = count.column + "_status";
+        if (is_base) {
+            count.family_count = count.column;
+            for (const std::string& key : structure.family_keys) {
+                count.coordinates.emplace_back(key, key);
+            }
+        } else {
+            const CellLink& link = layout.links[c];
+            count.family_count = link.count;
+            for (const std::string& key : structure.family_keys) {
+                if (const auto column = link.columns.find(key); column != link.columns.end()) {
+                    count.coordinates.emplace_back(key, column->second);
+                } else if (const auto code = link.codes.find(key); code != link.codes.end()) {
+                    count.coordinates.emplace_back(key, "'" + code->second + "'");
+                } else if (layout.spec->has_column(key) &&
+                           layout.spec->columns[layout.spec->column_index(key)].role == ColumnRole::key) {
+                    count.coordinates.emplace_back(key, key);
+                }
+            }
+        }
+        structure.counts.push_back(std::move(count));
+    }
+    return structure;
+}
+
 void FamilyTable::fill_derived(const ProductLayout& layout, const std::vector<TableValue>& data,
     const std::vector<CellStatus>& count_status, bool table_hidden, const QualityRule& quality,
     std::vector<TableValue>& out, std::int64_t& withheld) const
@@ -381,6 +423,7 @@ LayerRows FamilyTable::base_rows(const QualityRule& quality) const
         layer.table.columns.push_back(TableColumn{column.name, column.type});
     }
     layer.dimensions = published_dimensions();
+    layer.structure = structure_of(m_base);
     const bool with_geometry = m_base.spec->geometry != GeometryKind::none;
     // A layer with a geometry publishes its own features; the sums over them are published by
     // the layer's table form (export of the same product without geometry formats) and protected
@@ -439,6 +482,8 @@ LayerRows FamilyTable::member_rows(const ProductLayout& member, const Table& row
 {
     LayerRows layer;
     layer.columns = columns_with_status(member);
+    layer.structure = structure_of(member);
+    layer.dimensions = published_dimensions();
     for (const PublishedColumn& column : layer.columns) {
         layer.table.columns.push_back(TableColumn{column.name, column.type});
     }

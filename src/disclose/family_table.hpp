@@ -37,6 +37,7 @@ struct LayerRows {
     std::vector<PublishedColumn> columns;
     Table table;
     std::vector<PublishedDimension> dimensions;
+    PublishedStructure structure;
     std::int64_t withheld_quality = 0;
 };
 
@@ -65,6 +66,7 @@ private:
     void check_stated_totals() const;
     [[nodiscard]] std::vector<PublishedColumn> columns_with_status(const ProductLayout& layout) const;
     [[nodiscard]] std::vector<PublishedDimension> published_dimensions() const;
+    [[nodiscard]] PublishedStructure structure_of(const ProductLayout& layout) const;
     void fill_derived(const ProductLayout& layout, const std::vector<TableValue>& data,
         const std::vector<CellStatus>& count_status, bool table_hidden, const QualityRule& quality,
         std::vector<TableValue>& out, std::int64_t& withheld) const;

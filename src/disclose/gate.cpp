@@ -231,7 +231,7 @@ private:
             std::to_string(family.report.secondary) + " secondary cells, " + std::to_string(family.report.persons_hidden) +
             " persons hidden).";
         return LayerFactory::make(std::string(spec.name), spec.geometry, std::move(layer.columns), std::move(layer.table),
-            std::move(metadata), std::move(layer.dimensions), std::move(summary));
+            std::move(metadata), std::move(layer.dimensions), std::move(summary), std::move(layer.structure));
     }
 
     static std::size_t index_of(const LayerRows& layer, const std::string& column)

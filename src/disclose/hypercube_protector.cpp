@@ -60,6 +60,14 @@ public:
     Protector(Cube& cube, const ProtectionRule& rule) : m_cube(cube), m_rule(rule), m_measures(cube.measures().size()) {}
 
     ProtectionReport run(std::vector<CellCertificate>* certificates);
+    /// Certify mode: moves may use hidden cells only, nothing is hidden, every measure counts.
+    void certify(const std::vector<CellId>& cells, std::vector<CellCertificate>& certificates)
+    {
+        m_certify = true;
+        for (const CellId cell : cells) {
+            protect_cell(cell, &certificates);
+        }
+    }
 
 private:
     /// A hypercube's cost and how far it can move the cell up and down (per measure).
@@ -71,6 +79,9 @@ private:
 
     [[nodiscard]] double weight(std::int64_t value) const
     {
+        if (m_certify) {
+            return std::numeric_limits<double>::infinity();
+        }
         return m_rule.cost == SuppressionCost::cells ? 1.0 : 1.0 + static_cast<double>(value);
     }
     [[nodiscard]] std::int64_t value_at(CellKey key) const
@@ -110,6 +121,8 @@ private:
     std::size_t m_measures;
     std::int64_t m_fallbacks = 0;
     std::int64_t m_local_moves = 0;
+    bool m_certify = false;
+    [[nodiscard]] bool needs(std::int64_t value) const { return m_certify || is_primary(value, m_rule.primary); }
 };
 
 std::vector<NodeId> Protector::descend(CellKey key, std::size_t d, NodeId from) const
@@ -435,7 +448,7 @@ std::int64_t Protector::gain(const Ledger& ledger, const Combo& steps, const std
 {
     std::int64_t total = 0;
     for (std::size_t m = 0; m < m_measures; ++m) {
-        if (!is_primary(values[m], m_rule.primary)) {
+        if (!needs(values[m])) {
             continue;
         }
         const std::int64_t upper = saturating_add(ledger.upper[m], to_count(steps.up[m]));
@@ -450,7 +463,7 @@ std::int64_t Protector::missing(const Ledger& ledger, const std::vector<std::int
 {
     std::int64_t total = 0;
     for (std::size_t m = 0; m < m_measures; ++m) {
-        if (is_primary(values[m], m_rule.primary)) {
+        if (needs(values[m])) {
             total += m_rule.protection_level - protection(ledger, m, values[m]);
         }
     }
@@ -508,7 +521,8 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
             }
             const double limit = best.empty() ? std::numeric_limits<double>::infinity() : best_ratio * static_cast<double>(needed);
             const Combo tried = evaluate(combo, ledger, limit + 1e-9);
-            const std::int64_t tried_gain = tried.cost <= limit ? gain(ledger, tried, values) : 0;
+            const std::int64_t tried_gain =
+                tried.cost <= limit && std::isfinite(tried.cost) ? gain(ledger, tried, values) : 0;
             if (tried_gain > 0) {
                 const double ratio = tried.cost / static_cast<double>(tried_gain);
                 if (ratio < best_ratio || (ratio == best_ratio && tried_gain > best_gain)) {
@@ -539,8 +553,8 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
         accept(best, best_steps, ledger);
     }
     // No hypercube (or sum of them) is enough: the cheapest move of the leaves around the cell, by LP.
-    for (std::size_t m = 0; m < m_measures && missing(ledger, values) > 0; ++m) {
-        if (!is_primary(values[m], m_rule.primary) || protection(ledger, m, values[m]) >= m_rule.protection_level) {
+    for (std::size_t m = 0; !m_certify && m < m_measures && missing(ledger, values) > 0; ++m) {
+        if (!needs(values[m]) || protection(ledger, m, values[m]) >= m_rule.protection_level) {
             continue;
         }
         const std::int64_t target = m_rule.protection_level - std::min(ledger.lower[m], values[m]);
@@ -556,7 +570,7 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
             ++m_local_moves;
         }
     }
-    if (missing(ledger, values) > 0) {
+    if (!m_certify && missing(ledger, values) > 0) {
         const std::vector<AxisOption> chains = fallback(key);
         std::vector<const AxisOption*> combo;
         for (const AxisOption& option : chains) {
@@ -631,6 +645,16 @@ ProtectionReport Protector::run(std::vector<CellCertificate>* certificates)
 }
 
 } // namespace
+
+std::vector<CellCertificate> certify(Cube& cube, const std::vector<CellId>& cells, std::int64_t protection_level)
+{
+    ProtectionRule rule;
+    rule.protection_level = protection_level;
+    Protector protector(cube, rule);
+    std::vector<CellCertificate> certificates;
+    protector.certify(cells, certificates);
+    return certificates;
+}
 
 ProtectionReport protect(Cube& cube, const ProtectionRule& rule, std::vector<CellCertificate>* certificates)
 {

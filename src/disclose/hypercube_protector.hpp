@@ -45,6 +45,10 @@ struct ProtectionReport {
     std::int64_t fallbacks = 0;       ///< primaries protected by hiding their whole path to the total
 };
 
+/// Certificates for `cells` from moves through hidden (or unpublished) cells only, with the
+/// cube's values as the point moved from (the audit passes a point it found by LP); hides nothing.
+[[nodiscard]] std::vector<CellCertificate> certify(Cube& cube, const std::vector<CellId>& cells, std::int64_t protection_level);
+
 /// Adds secondary suppressions to `cube` (statuses primary -> kept, some published -> secondary,
 /// zero cells it hides are added to the cube). Deterministic: the same cube gives the same pattern.
 ProtectionReport protect(Cube& cube, const ProtectionRule& rule, std::vector<CellCertificate>* certificates = nullptr);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/product.hpp"
+#include "disclose/published_layer.hpp"
 
 #include <cstddef>
 #include <map>
@@ -13,8 +14,6 @@
 
 namespace migratlas::disclose {
 
-/// Codes that are not values of a key: `_T` for totals; `_U` for a missing (NULL or empty) key.
-inline constexpr std::string_view unknown_code = "_U";
 
 struct KeyLayout {
     std::size_t column = 0;
