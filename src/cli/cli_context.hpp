@@ -41,5 +41,7 @@ void add_geo_commands(CLI::App& app, CliContext& context);
 void add_demo_command(CLI::App& app, CliContext& context);
 void add_link_command(CLI::App& app, CliContext& context);
 void add_survey_commands(CLI::App& app, CliContext& context);
+void add_export_command(CLI::App& app, CliContext& context);
+void add_audit_command(CLI::App& app, CliContext& context);
 
 } // namespace migratlas::cli
