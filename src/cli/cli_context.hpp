@@ -37,11 +37,17 @@ struct CliContext {
     }
 };
 
+/// The flag of the command that ran which sets `setting` by the naming convention (setting
+/// snap_km is flag --snap-km); empty when that command has no such flag.
+[[nodiscard]] std::string flag_for(const CLI::App& app, const std::string& setting);
+
 void add_geo_commands(CLI::App& app, CliContext& context);
 void add_demo_command(CLI::App& app, CliContext& context);
 void add_link_command(CLI::App& app, CliContext& context);
 void add_survey_commands(CLI::App& app, CliContext& context);
 void add_export_command(CLI::App& app, CliContext& context);
 void add_audit_command(CLI::App& app, CliContext& context);
+void add_render_command(CLI::App& app, CliContext& context);
+void add_products_command(CLI::App& app, CliContext& context);
 
 } // namespace migratlas::cli

@@ -31,6 +31,8 @@ int main(int argc, char** argv)
     cli::add_demo_command(app, context);
     cli::add_export_command(app, context);
     cli::add_audit_command(app, context);
+    cli::add_render_command(app, context);
+    cli::add_products_command(app, context);
 
     try {
         app.parse(argc, argv);
@@ -44,10 +46,13 @@ int main(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         return cli::report(context, 2, std::string("usage error: ") + e.what() + " (see 'migratlas --help')");
     } catch (const SettingError& e) {
-        // The stage names the setting; say where the user set it.
+        // The stage names the setting; say where the user set it, or which flag would set it.
         const std::string origin = context.origins.origin(e.setting());
-        return cli::report(context, 2, "usage error: " + (origin.empty() ? std::string(e.what())
-            : origin + ": " + e.message() + " (setting " + e.setting() + ")"));
+        if (!origin.empty()) {
+            return cli::report(context, 2, "usage error: " + origin + ": " + e.message() + " (setting " + e.setting() + ")");
+        }
+        const std::string flag = cli::flag_for(app, e.setting());
+        return cli::report(context, 2, "usage error: " + std::string(e.what()) + (flag.empty() ? "" : " (flag " + flag + ")"));
     } catch (const UsageError& e) {
         return cli::report(context, 2, std::string("usage error: ") + e.what());
     } catch (const Error& e) {

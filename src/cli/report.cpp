@@ -89,6 +89,24 @@ Json diagnostics_json(const Diagnostics& diagnostics)
         {"not_kept", diagnostics.suppressed()}};
 }
 
+std::string flag_for(const CLI::App& app, const std::string& setting)
+{
+    std::string flag = "--" + setting;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    const CLI::App* command = &app;
+    while (!command->get_subcommands().empty()) {
+        command = command->get_subcommands().front();
+    }
+    for (const CLI::Option* option : command->get_options()) {
+        for (const std::string& name : option->get_lnames()) {
+            if ("--" + name == flag) {
+                return flag;
+            }
+        }
+    }
+    return {};
+}
+
 int report(const CliContext& context, int exit_code, const std::string& error)
 {
     if (!context.json) {

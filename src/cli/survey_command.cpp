@@ -7,7 +7,6 @@
 #include "common/progress.hpp"
 #include "survey/calibrate_run.hpp"
 #include "survey/estimate_run.hpp"
-#include "survey/number_format.hpp"
 
 #include <fmt/format.h>
 
@@ -181,18 +180,6 @@ void add_survey_commands(CLI::App& app, CliContext& context)
     estimate->add_option("--workspace", ereq.workspace, "Workspace GeoPackage: estimates table and run_log");
     estimate->callback([estimate_args, &context]() {
         auto& args = *estimate_args;
-        if (args.estimate.variable.empty()) {
-            throw UsageError("estimate needs --variable");
-        }
-        if (args.out.empty() && args.request.workspace.empty()) {
-            throw UsageError("estimate needs --out and/or --workspace");
-        }
-        if (!args.request.method.empty()) {
-            survey::parse_calibration_method(args.request.method);
-            if (args.request.calibrated_with.empty()) {
-                throw UsageError("--method needs --calibrated-with (the controls the weights were calibrated to)");
-            }
-        }
         args.request.spec = to_spec(args.estimate, args.out);
         context.command = "estimate";
         Progress progress = context.progress();

@@ -1,6 +1,7 @@
 #include "demo/demo_generator.hpp"
 
 #include "common/error.hpp"
+#include "common/stopwatch.hpp"
 #include "demo/crossing_points.hpp"
 #include "demo/geography_writer.hpp"
 #include "demo/population.hpp"
@@ -10,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -51,13 +51,6 @@ std::uint64_t persons_for_scale(Scale scale)
 }
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::string with_commas(std::uint64_t value)
 {
@@ -121,19 +114,19 @@ std::string readme_text(const DemoRequest& config, const DemoRegion& region, con
 
 DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progress& progress)
 {
-    const Clock::time_point started = Clock::now();
+    const Stopwatch started;
     std::error_code error;
     std::filesystem::create_directories(config.out_dir, error);
     if (error) {
         throw InputError(config.out_dir.string() + ": cannot create output folder: " + error.message());
     }
     DemoOutcome summary;
-    const auto record = [&](const char* name, Clock::time_point since) {
-        summary.files.push_back({name, std::filesystem::file_size(config.out_dir / name), seconds_since(since)});
+    const auto record = [&](const char* name, const Stopwatch& since) {
+        summary.files.push_back({name, std::filesystem::file_size(config.out_dir / name), since.seconds()});
     };
 
     progress.start("building the demo region");
-    Clock::time_point step = Clock::now();
+    Stopwatch step;
     const geo::GeosContext geos;
     const DemoRegion region = build_region(geos, config.seed);
     summary.level1_units = region.level1.size();
@@ -141,7 +134,7 @@ DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progres
     summary.level3_units = region.level3.size();
     write_geographies(geos, region, config.out_dir / "geographies.gpkg");
     record("geographies.gpkg", step);
-    step = Clock::now();
+    step.restart();
     const std::vector<CrossingPoint> points = make_crossing_points(geos, region, config.seed);
     for (const CrossingPoint& point : points) {
         (point.kind == PointKind::airport ? summary.airports : summary.land_points) += 1;
@@ -151,13 +144,13 @@ DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progres
     progress.finish();
 
     progress.start("simulating the population and the survey");
-    step = Clock::now();
+    step.restart();
     const SyntheticPopulation population = build_population(region, config.seed);
     summary.population = population.total;
     summary.enumeration_areas = population.areas.size();
     write_population(config.out_dir / "population.csv", region, population);
     record("population.csv", step);
-    step = Clock::now();
+    step.restart();
     const SurveySample survey = draw_survey(region, population, config.seed);
     summary.survey_persons = survey.persons.size();
     summary.survey_households = survey.households;
@@ -172,12 +165,13 @@ DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progres
     }
     write_survey(config.out_dir / "survey.csv", survey);
     record("survey.csv", step);
+    step.restart();
     write_controls(config.out_dir / "controls.csv", survey);
     record("controls.csv", step);
     progress.finish();
 
     progress.start("writing crossings");
-    step = Clock::now();
+    step.restart();
     CrossingsConfig crossings;
     crossings.seed = config.seed;
     crossings.persons = config.persons.value_or(persons_for_scale(config.scale));
@@ -185,7 +179,7 @@ DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progres
                                         region, points, crossings, progress);
     record("crossings.csv", step);
     record("crossings_truth.csv", step); // written in the same pass as crossings.csv
-    step = Clock::now();
+    step.restart();
     write_linkage_params(config.out_dir / "params.txt", crossings);
     record("params.txt", step);
     progress.finish();
@@ -196,7 +190,7 @@ DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progres
     if (!file || std::fwrite(readme.data(), 1, readme.size(), file.get()) != readme.size()) {
         throw InputError((config.out_dir / "README.txt").string() + ": cannot write file");
     }
-    summary.seconds = seconds_since(started);
+    summary.seconds = started.seconds();
     return summary;
 }
 

@@ -52,7 +52,7 @@ Analysis analyse(const GeosContext& geos, const std::string& source_spec, const 
             diagnostics.warn("code_replaced", pos, "code '" + unit.info.code + "' replaces workspace unit '" +
                 unit.info.name + "' (level " + std::to_string(unit.info.level) + ", from " + unit.source +
                 ") with '" + incoming.info.name + "' (level " + std::to_string(incoming.info.level) +
-                "); use --code-prefix if these are different units");
+                "); use code_prefix if these are different units");
         }
     }
     for (Unit& unit : built.units) {
@@ -66,7 +66,7 @@ Analysis analyse(const GeosContext& geos, const std::string& source_spec, const 
     if (analysis.incoming.empty()) {
         diagnostics.error("no_units", pos, "no feature of layer '" + data.layer + "' became a unit (" +
             std::to_string(data.features_read) + " read, " + std::to_string(diagnostics.rejected()) +
-            " rejected); check --code-field, --where and the rejects above");
+            " rejected); check code_field, where and the rejects");
     }
 
     std::vector<const Unit*> hierarchy;

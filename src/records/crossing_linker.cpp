@@ -6,6 +6,7 @@
 #include "records/crossing_time.hpp"
 #include "records/partition_store.hpp"
 #include "common/output_file.hpp"
+#include "common/stopwatch.hpp"
 #include "records/record_pipeline.hpp"
 #include "records/scratch_directory.hpp"
 
@@ -19,7 +20,6 @@
 #include <bit>
 #include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -35,13 +35,6 @@
 namespace migratlas::records {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 constexpr std::string_view invalid_utf8_label = "<invalid-utf8>";
 
@@ -701,21 +694,21 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     LabelInterner labels(result.labels, diagnostics);
     BirthDates births;
 
-    const auto ingest_start = Clock::now();
+    const Stopwatch ingest_time;
     RejectSink rejects(options, key, counts, diagnostics);
     Ingest(reader, options, store, labels, births).run(rejects, counts, progress);
     if (auto file = rejects.release()) {
         result.files.push_back(std::move(file));
     }
-    counts.ingest_seconds = seconds_since(ingest_start);
+    counts.ingest_seconds = ingest_time.seconds();
 
-    const auto classify_start = Clock::now();
+    const Stopwatch classify_time;
     const bool in_memory = !store.spilled();
     const SharedTables tables{result.labels, births.texts, births.days, options.tabulate};
     Classified classified = classify_partitions(store, options, key, tables, scratch.path(), arena, result, progress);
-    counts.classify_seconds = seconds_since(classify_start);
+    counts.classify_seconds = classify_time.seconds();
 
-    const auto output_start = Clock::now();
+    const Stopwatch output_time;
     if (options.events_csv) {
         result.files.push_back(write_events_csv(*options.events_csv, classified, in_memory, result,
             options.rule.reference_offset_seconds, arena, progress));
@@ -723,7 +716,7 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     if (options.duplicates_csv) {
         result.files.push_back(write_line_reason_csv(*options.duplicates_csv, classified.duplicates));
     }
-    counts.output_seconds = seconds_since(output_start);
+    counts.output_seconds = output_time.seconds();
 
     // Reconciliation (RULES.md §3): every data row is exactly one event, reject or duplicate.
     if (counts.rows_read != counts.events + counts.rejected_total() + counts.duplicates_total()) {

@@ -1,13 +1,14 @@
 #include "records/link_run.hpp"
 
 #include "common/error.hpp"
+#include "common/parse.hpp"
+#include "common/stopwatch.hpp"
 #include "common/run_log.hpp"
 #include "geo/unit_index.hpp"
 #include "records/crossing_point_units.hpp"
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <optional>
 
 namespace migratlas::records {
@@ -95,7 +96,7 @@ RunLog link_run_log(const LinkRequest& request, const LinkOptions& options, cons
 
 LinkOutcome run_link(const LinkRequest& request, Diagnostics& diagnostics, Progress& progress)
 {
-    const auto started = std::chrono::steady_clock::now();
+    const Stopwatch stopwatch;
     const std::string started_utc = utc_now_iso();
     const LinkOptions options = link_options(request);
     const HmacKey key = HmacKey::from_file(request.key_file);
@@ -112,7 +113,7 @@ LinkOutcome run_link(const LinkRequest& request, Diagnostics& diagnostics, Progr
         write_link_workspace(request.workspace, result, points, log);
     }
     result.commit_files();
-    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    outcome.seconds = stopwatch.seconds();
     return outcome;
 }
 

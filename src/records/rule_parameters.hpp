@@ -39,7 +39,4 @@ using ParameterText = std::map<std::string, std::string>;
 [[nodiscard]] RuleParameters parse_rule_parameters(const ParameterText& file_values, const ParameterText& overrides,
     std::string_view origin);
 
-/// "4G", "512M", "64K" or a plain byte count (binary multiples); nullopt when unreadable or zero.
-[[nodiscard]] std::optional<std::uint64_t> parse_byte_size(std::string_view text);
-
 } // namespace migratlas::records

@@ -1,12 +1,11 @@
 #include "survey/survey_io.hpp"
 
-#include "common/products/survey.hpp"
-
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
+#include "common/number_format.hpp"
 #include "common/output_file.hpp"
 #include "common/parse.hpp"
-#include "survey/number_format.hpp"
+#include "common/products/survey.hpp"
 
 #include <cerrno>
 #include <cmath>

@@ -65,7 +65,7 @@ TEST(GeoCli, CheckExitsOneAndListsTheErrorForDuplicateCodesWithDifferentNames)
         "' --code-field rid --name-field rname --level 1");
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_NE(run.err.find("code '2' is used by features 2 'Dos', 3 'Dso' with different names"), std::string::npos) << run.err;
-    EXPECT_NE(run.err.find("--name-conflict keep-largest"), std::string::npos);
+    EXPECT_NE(run.err.find("set name_conflict to keep-largest"), std::string::npos);
 }
 
 TEST(GeoCli, MissingLevelIsAUsageErrorWithExitCodeTwo)
@@ -86,7 +86,7 @@ TEST(GeoCli, BadInputsExitOneWithOneSentenceAndNoCrash)
         {"truncated.geojson", "not a vector source GDAL can read"},
         {"not_geospatial.txt", "not a vector source GDAL can read"},
         {"no_such_file.geojson", "file does not exist"},
-        {"projected_no_crs.geojson", "--assume-srs EPSG:<code>"},
+        {"projected_no_crs.geojson", "the setting assume_srs (EPSG:<code>)"},
     };
     for (const auto& c : cases) {
         const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture(c.file) + "' --code-field rid --name-field rname --level 1");
@@ -101,7 +101,7 @@ TEST(GeoCli, MissingFieldNamesTheFieldsThatExist)
     TempDir dir;
     const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_country.geojson") + "' --code-field ISO --name-field name --level 1");
     EXPECT_EQ(run.exit_code, 1);
-    EXPECT_NE(run.err.find("has no field 'ISO' (--code-field); its fields are: iso3, name"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("has no field 'ISO' (code_field); its fields are: iso3, name"), std::string::npos) << run.err;
 }
 
 TEST(GeoCli, ImportBuildsAHierarchyAndCheckVerifiesParentsAgainstTheWorkspace)

@@ -135,7 +135,7 @@ TEST(GeographyCheck, MissingFieldIsAnInputErrorListingTheFields)
         (void)check("bowtie.geojson", options);
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("has no field 'code' (--code-field); its fields are: rid, rname"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("has no field 'code' (code_field); its fields are: rid, rname"), std::string::npos)
             << e.what();
     }
 }
@@ -152,7 +152,7 @@ TEST(GeographyCheck, ProjectedCoordinatesWithoutCrsNeedAssumeSrs)
         (void)check("projected_no_crs.geojson", flat_options());
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("--assume-srs"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("assume_srs"), std::string::npos) << e.what();
     }
     GeographyOptions options = flat_options();
     options.mapping.assume_srs = "EPSG:32719";
@@ -298,7 +298,7 @@ TEST(GeographyImport, SourceWithSeveralLayersNeedsLayerAndNamesThem)
         (void)test::check_geography(ws.string(), options, std::nullopt, quiet);
         FAIL() << "expected UsageError";
     } catch (const UsageError& e) {
-        EXPECT_NE(std::string(e.what()).find("choose one with --layer"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("choose one with the setting layer"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("'units'"), std::string::npos) << e.what();
     }
     options.mapping.layer = "units";
@@ -380,7 +380,7 @@ TEST(GeographyCheck, ShapefileIsReprojectedFromItsPrjAndRefusedWithoutOne)
         (void)test::check_geography(bare, flat_options(), std::nullopt, quiet);
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("format (ESRI Shapefile) does not imply one; give it with --assume-srs"),
+        EXPECT_NE(std::string(e.what()).find("format (ESRI Shapefile) does not imply one; give it with the setting assume_srs"),
             std::string::npos) << e.what();
     }
     GeographyOptions options = flat_options();

@@ -86,14 +86,3 @@ TEST(RuleParameters, UnknownKeyOrMalformedLineIsUsageError)
     EXPECT_THROW((void)read_parameter_file(dir.path() / "absent.txt"), InputError);
 }
 
-TEST(RuleParameters, ByteSizes)
-{
-    EXPECT_EQ(parse_byte_size("4G"), 4ULL << 30);
-    EXPECT_EQ(parse_byte_size("512M"), 512ULL << 20);
-    EXPECT_EQ(parse_byte_size("64k"), 64ULL << 10);
-    EXPECT_EQ(parse_byte_size("1000"), 1000ULL);
-    EXPECT_FALSE(parse_byte_size("").has_value());
-    EXPECT_FALSE(parse_byte_size("G").has_value());
-    EXPECT_FALSE(parse_byte_size("0").has_value());
-    EXPECT_FALSE(parse_byte_size("4GB").has_value());
-}

@@ -40,6 +40,24 @@ TEST(SurveyCli, CollinearControlsFailWithoutWritingWeights)
     EXPECT_NE(log.find("collinear constraints: margin 'area' category 'urban'"), std::string::npos) << log;
 }
 
+TEST(SurveyCli, DuplicatePersonIdsFailWithEveryRepeatListed)
+{
+    TempDir dir;
+    const auto duplicates = fixtures / "duplicate_person_ids";
+    const auto out = dir.path() / "weights.csv";
+    const int code = run("calibrate --survey " + (duplicates / "survey.csv").string() + " --controls " +
+        (duplicates / "controls.csv").string() + " --weights-out " + out.string(), dir.path() / "log.txt");
+    EXPECT_EQ(code, 1);
+    EXPECT_FALSE(std::filesystem::exists(out));
+    const auto log = migratlas::test::read_file(dir.path() / "log.txt");
+    // Every expected reject is printed, whatever indentation the reporter gives it.
+    std::istringstream expected(migratlas::test::read_file(duplicates / "expected_rejects.txt"));
+    for (std::string line; std::getline(expected, line);) {
+        EXPECT_NE(log.find(line + "\n"), std::string::npos) << line << "\n" << log;
+    }
+    EXPECT_NE(log.find("duplicate_id 3"), std::string::npos) << log;
+}
+
 TEST(SurveyCli, InconsistentTotalsFailWithoutWritingWeights)
 {
     TempDir dir;
