@@ -312,6 +312,40 @@ CellInterval seen_interval(const Component& component, std::size_t j, CellId cel
     return interval;
 }
 
+/// Joint objectives over the cells the points do not yet show wide enough: pushing them all up,
+/// then all down, settles many per solve on tables where most cells are hidden; rounds stop once
+/// one settles few, and the rest go to certificates and cell-by-cell solves.
+void refine(Component& component, std::vector<std::size_t>& pending, const std::vector<CellId>& cell_of_var, double level,
+    AttackResult& result)
+{
+    constexpr int max_rounds = 12;
+    for (int round = 0; round < max_rounds && pending.size() > 4; ++round) {
+        std::vector<std::pair<int, double>> weights;
+        for (const std::size_t j : pending) {
+            weights.emplace_back(static_cast<int>(j), -1.0);
+        }
+        (void)component.minimise(weights);
+        for (auto& [j, w] : weights) {
+            w = 1.0;
+        }
+        (void)component.minimise(weights);
+        std::vector<std::size_t> still;
+        for (const std::size_t j : pending) {
+            const CellInterval interval = seen_interval(component, j, cell_of_var[component.var(j)]);
+            if (interval.high >= 0.0 && interval.width() >= level) {
+                result.intervals.push_back(interval);
+            } else {
+                still.push_back(j);
+            }
+        }
+        const bool settled_few = still.size() * 10 > pending.size() * 9;
+        pending = std::move(still);
+        if (settled_few) {
+            break;
+        }
+    }
+}
+
 /// Cells the sampled points did not already show wide enough, certified by moves through hidden
 /// cells from the mean point (hypercube_protector.hpp's certify), without an LP of their own.
 std::vector<CellInterval> certify_from_points(const Cube& cube, std::size_t measure, const std::vector<CellId>& cell_of_var,
@@ -448,6 +482,7 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
                 pending[c].push_back(j);
             }
         }
+        refine(*parts[c], pending[c], cell_of_var, level, result);
     }
     std::map<CellId, CellInterval> certified;
     if (!settings.exact) {
@@ -464,7 +499,13 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
                 result.intervals.push_back(it->second);
                 continue;
             }
-            solve_exactly(*parts[c], j, seen_interval(*parts[c], j, cell), protect, settings, result);
+            // Every solve so far was a point of this sub-problem: it may already show this cell wide enough.
+            const CellInterval seen = seen_interval(*parts[c], j, cell);
+            if (!settings.exact && seen.high >= 0.0 && seen.width() >= level) {
+                result.intervals.push_back(seen);
+                continue;
+            }
+            solve_exactly(*parts[c], j, seen, protect, settings, result);
         }
         result.lp_solves += parts[c]->solves();
         if (parts[c]->infeasible() && result.inconsistencies.size() < 20) {

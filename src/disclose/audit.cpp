@@ -56,20 +56,45 @@ std::int64_t declared_protection(const PublishedTable& table)
     return disclosure.value("protection_level", std::int64_t{0});
 }
 
-/// Every published value of a field the schema calls a count must be 0 or at least the threshold.
+/// Columns of `table` (as read, SDMX-CSV already unpivoted) with a Table Schema role; for SDMX-CSV,
+/// whose schema describes the observation columns, the mapping and the structure say the same.
+std::vector<std::size_t> columns_with_role(const PublishedTable& table, const std::string& role)
+{
+    std::set<std::string> names;
+    const Json schema = table.resource.value("schema", Json::object());
+    for (const Json& field : schema.value("fields", Json::array())) {
+        if (field.value("role", "") == role) {
+            names.insert(field.value("name", ""));
+        }
+    }
+    const Json block = table.resource.value("migratlas", Json::object());
+    if (role == "key" && block.contains("sdmx")) {
+        for (const Json& dimension : block["sdmx"]["dimensions"]) {
+            names.insert(dimension["column"].get<std::string>());
+        }
+    }
+    if (role == "count" && block.contains("structure")) {
+        for (const Json& count : block["structure"]["counts"]) {
+            names.insert(count["column"].get<std::string>());
+        }
+    }
+    std::vector<std::size_t> columns;
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        if (names.count(table.columns[i]) > 0) {
+            columns.push_back(i);
+        }
+    }
+    return columns;
+}
+
+/// Every published value of a count column must be 0 or at least the threshold.
 void check_threshold(const PublishedTable& table, const AuditRequest& request, Findings& findings, AuditOutcome& outcome)
 {
     const std::int64_t declared = declared_threshold(table);
     const std::int64_t threshold = request.threshold ? *request.threshold : (declared > 0 ? declared : 10);
-    const Json schema = table.resource.value("schema", Json::object());
-    for (const Json& field : schema.value("fields", Json::array())) {
-        if (field.value("role", "") != "count") {
-            continue;
-        }
-        const auto column = table.column(field.value("name", ""));
-        if (!column) {
-            continue;
-        }
+    const std::vector<std::size_t> keys = columns_with_role(table, "key");
+    for (const std::size_t count_column : columns_with_role(table, "count")) {
+        const std::optional<std::size_t> column = count_column;
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             const auto& value = table.rows[r][*column];
             if (!value) {
@@ -78,14 +103,12 @@ void check_threshold(const PublishedTable& table, const AuditRequest& request, F
             ++outcome.published_counts;
             const auto count = parse_int(*value);
             if (count && *count > 0 && *count < threshold) {
-                std::string keys;
-                for (std::size_t i = 0; i < table.columns.size() && i < table.rows[r].size(); ++i) {
-                    if (i != *column && table.columns[i].find("_status") == std::string::npos && i < 4) {
-                        keys += (keys.empty() ? "" : ", ") + table.columns[i] + "=" + table.rows[r][i].value_or("");
-                    }
+                std::string cell;
+                for (const std::size_t i : keys) {
+                    cell += (cell.empty() ? "" : ", ") + table.columns[i] + "=" + table.rows[r][i].value_or("");
                 }
                 findings.add("below_threshold", table.where,
-                    "row " + std::to_string(r + 1) + " (" + keys + "): " + table.columns[*column] + " = " + *value +
+                    "row " + std::to_string(r + 1) + " (" + cell + "): " + table.columns[*column] + " = " + *value +
                         " is published but below the threshold " + std::to_string(threshold));
             }
         }
