@@ -49,5 +49,6 @@ void add_export_command(CLI::App& app, CliContext& context);
 void add_audit_command(CLI::App& app, CliContext& context);
 void add_render_command(CLI::App& app, CliContext& context);
 void add_products_command(CLI::App& app, CliContext& context);
+void add_build_command(CLI::App& app, CliContext& context);
 
 } // namespace migratlas::cli

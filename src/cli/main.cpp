@@ -33,6 +33,7 @@ int main(int argc, char** argv)
     cli::add_audit_command(app, context);
     cli::add_render_command(app, context);
     cli::add_products_command(app, context);
+    cli::add_build_command(app, context);
 
     try {
         app.parse(argc, argv);
