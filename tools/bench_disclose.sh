@@ -8,19 +8,20 @@
 # products are not on this branch, and generating the large demo takes long; the shape is the same.
 # sdcTable (R) is the peer when installed: Debian 12 does not package it (no r-cran-sdctable), so it
 # runs only where someone installed it from CRAN.
-# Usage: tools/bench_disclose.sh [BUILD_DIR] [PERSONS=500000] [NATIONALITIES=15]
+# Usage: [LEVEL2=40] tools/bench_disclose.sh [BUILD_DIR] [PERSONS=500000] [NATIONALITIES=15]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
 persons="${2:-500000}"
 nationalities="${3:-15}"
+level2="${LEVEL2:-40}"   # level-2 units, 10 level-3 units each (LEVEL2=4 for a quick run)
 cmake --build "$build" --target bench_disclose migratlas -j2 > /dev/null
 work="$(mktemp -d /tmp/migratlas-bench-disclose.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
 echo "== protect + attack in process (${persons} persons)"
 /usr/bin/time -f 'process: %e s wall, %U s user, %M KB max RSS' \
-  "$build/bench_disclose" --persons "$persons" --nationalities "$nationalities" --out "$work/export" | tee "$work/result.txt"
+  "$build/bench_disclose" --level2 "$level2" --persons "$persons" --nationalities "$nationalities" --out "$work/export" | tee "$work/result.txt"
 echo "== migratlas audit on the written export ($(du -h "$work/export/bench_flows.csv" | cut -f1) CSV)"
 /usr/bin/time -f 'audit: %e s wall, %U s user, %M KB max RSS' "$build/migratlas" audit "$work/export" 2>&1 | tail -n 3
 protect=$(sed -n 's/.*protect_s=\([0-9.]*\).*/\1/p' "$work/result.txt")
