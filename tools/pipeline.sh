@@ -12,17 +12,17 @@ in=$out/inputs
 ws=$out/workspace.gpkg
 rm -rf "$out"
 mkdir -p "$out"
-echo "== 1/8 demo region (scale $scale, seed $seed) -> $in"
+echo "== 1/9 demo region (scale $scale, seed $seed) -> $in"
 "$m" demo --out "$in" --seed "$seed" --scale "$scale"
 
-echo "== 2/8 geographies -> $ws (units, unit_neighbours)"
+echo "== 2/9 geographies -> $ws (units, unit_neighbours)"
 "$m" geo import "$in/geographies.gpkg" --layer level1 --code-field code --name-field name --level 1 --workspace "$ws"
 "$m" geo import "$in/geographies.gpkg" --layer level2 --code-field code --name-field name \
   --parent-field parent_code --level 2 --workspace "$ws"
 "$m" geo import "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
   --parent-field parent_code --level 3 --workspace "$ws"
 
-echo "== 3/8 crossing records: pseudonymise, classify (12/16 rule), join to units"
+echo "== 3/9 crossing records: pseudonymise, classify (12/16 rule), join to units"
 # The pseudonymisation key is secret: generated once per demo folder, never logged or published.
 # MIGRATLAS_KEY_FILE (a fixed test key) makes the pseudonyms reproducible for the golden tests.
 if [[ -n ${MIGRATLAS_KEY_FILE:-} ]]; then
@@ -35,26 +35,40 @@ chmod 600 "$out/hmac.key"
   --points "$in/crossing_points.csv" --workspace "$ws" \
   --events-csv "$out/events.csv" --rejects-csv "$out/rejects.csv" --duplicates-csv "$out/duplicates.csv"
 
-echo "== 4/8 survey: calibrate weights (raking) and estimate born_abroad by unit with SE/CV"
+echo "== 4/9 survey: calibrate weights (raking) and estimate born_abroad by unit with SE/CV"
 "$m" calibrate --survey "$in/survey.csv" --controls "$in/controls.csv" --method raking \
   --weights-out "$out/weights.csv" --estimate born_abroad --by unit_code --strata stratum --psu psu \
   --estimates-out "$out/estimates.csv" --workspace "$ws"
 
-echo "== 5/8 border survey: controls from the recorded crossings of 2023, calibrate, estimate by crossing point"
+echo "== 5/9 border survey: controls from the recorded crossings of 2023, calibrate, estimate by crossing point"
 "$m" border --workspace "$ws" --controls-out "$out/border_controls.csv" --controls-by quarter --period 2023
 "$m" calibrate --survey "$in/border_survey.csv" --controls "$out/border_controls.csv" --method raking \
   --weights-out "$out/border_weights.csv" --estimate intends_to_stay --by crossing_point --strata stratum \
   --estimates-out "$out/border_estimates.csv" --workspace "$ws"
 
-echo "== 6/8 flows: OD flows by sex and age group, unit balances, system indicators, corridors (arcs)"
+echo "== 6/9 flows: OD flows by sex and age group, unit balances, system indicators, corridors (arcs)"
 "$m" flows --workspace "$ws" --population "$in/population.csv" --by sex,age_group --shape arc
 
-echo "== 7/8 border: crossing-point indicators, border segments, unit distances and the 50 km buffer"
+echo "== 7/9 border: crossing-point indicators, border segments, unit distances and the 50 km buffer"
 "$m" border --workspace "$ws" --population "$in/population.csv" --buffer-km 50
 
-echo "== 8/8 check the geographies again, as a user would"
+echo "== 8/9 check the geographies again, as a user would"
 "$m" geo check "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
   --parent-field parent_code --level 3 --workspace "$ws" --json > "$out/geo_check_level3.json"
+
+echo "== 9/9 publish through the disclosure gate -> $out/published/{csv,gpkg}"
+# The products the demo publishes. Names this build does not declare yet (stages still to come) are
+# skipped, so the list can name them already; add new products here.
+publish_wanted=(flows unit_flows crossing_points crossings_monthly estimates units)
+declared=" $("$m" products --markdown | sed -n 's/^| `\([a-z0-9_]*\)` |.*/\1/p' | tr '\n' ' ') "
+layers=()
+for product in "${publish_wanted[@]}"; do
+  [[ $declared == *" $product "* ]] && layers+=("$product")
+done
+layer_list=$(IFS=,; echo "${layers[*]}")
+mkdir -p "$out/published"
+"$m" export --workspace "$ws" --layer "$layer_list" --format csv --out "$out/published/csv"
+"$m" export --workspace "$ws" --layer "$layer_list" --format gpkg --out "$out/published/gpkg"
 
 cat <<TXT
 
@@ -71,4 +85,6 @@ Done. Outputs in $out/:
   border_controls.csv  recorded crossings by land point x quarter x direction in 2023 (calibration controls)
   border_weights.csv, border_estimates.csv  the border survey calibrated to them; intends_to_stay by point
   geo_check_level3.json  the geography check report
+  published/csv, published/gpkg   what may leave the office: $layer_list through the disclosure
+                       gate, each with datapackage.json (check: migratlas audit $out/published/csv $out/published/gpkg)
 TXT

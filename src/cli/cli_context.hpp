@@ -47,6 +47,8 @@ void add_link_command(CLI::App& app, CliContext& context);
 void add_survey_commands(CLI::App& app, CliContext& context);
 void add_flows_command(CLI::App& app, CliContext& context);
 void add_border_command(CLI::App& app, CliContext& context);
+void add_export_command(CLI::App& app, CliContext& context);
+void add_audit_command(CLI::App& app, CliContext& context);
 void add_render_command(CLI::App& app, CliContext& context);
 void add_products_command(CLI::App& app, CliContext& context);
 void add_build_command(CLI::App& app, CliContext& context);

@@ -31,6 +31,8 @@ int main(int argc, char** argv)
     cli::add_flows_command(app, context);
     cli::add_border_command(app, context);
     cli::add_demo_command(app, context);
+    cli::add_export_command(app, context);
+    cli::add_audit_command(app, context);
     cli::add_render_command(app, context);
     cli::add_products_command(app, context);
     cli::add_build_command(app, context);

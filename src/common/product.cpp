@@ -80,4 +80,15 @@ std::string_view to_string(ColumnRole role)
     return "attribute";
 }
 
+std::string_view to_string(Margin margin)
+{
+    switch (margin) {
+    case Margin::none: return "none";
+    case Margin::total: return "total";
+    case Margin::units: return "units";  // not a product name
+    case Margin::period: return "period";
+    }
+    return "none";
+}
+
 } // namespace migratlas

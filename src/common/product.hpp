@@ -29,12 +29,34 @@ enum class ColumnRole {
     attribute,  ///< descriptive and never confidential (names, areas, coordinates, distances)
 };
 
+/// How the disclosure gate sums a key column when it publishes margins (docs/methods/disclosure.md).
+enum class Margin {
+    none,    ///< never summed: each value is a table of its own (flow type, statistic, source)
+    total,   ///< its values sum to one total (sex, age group, nationality, direction, crossing point)
+    units,   ///< MEGA unit -> parent -> ... -> country -> total, the hierarchy of the units product
+    period,  ///< periods (months, years) sum to the whole period
+};
+
 struct ColumnSpec {
     std::string_view name;
     ColumnType type = ColumnType::text;
     ColumnRole role = ColumnRole::attribute;
     std::string_view unit;         ///< "persons", "km", "per 1000"; empty when none
     std::string_view description;  ///< one phrase, used in docs and in datapackage.json
+    // What the disclosure gate needs to know (docs/methods/disclosure.md, "Declaring a product"):
+    Margin margin = Margin::none;  ///< key columns: how the gate sums over it
+    /// Key columns: the code the product itself uses for the total over this key, when some rows
+    /// hold totals ("_T" when empty); published totals are always this code.
+    std::string_view total_code{};
+    /// Count columns of a product linked to another (ProductSpec::linked_to): the cell of that
+    /// product this count equals, as "count;dimension=column,dimension='code'" (dimensions not
+    /// named are totals; same-named key columns map to themselves). Empty = same name, keys by name.
+    std::string_view cell{};
+    /// Measures (and attributes computed from counts): the count columns of the row it is computed
+    /// from ("inflow,outflow"); "*" = from counts of other rows too (ranks, shares, cumulative
+    /// shares): withheld from every row as soon as one count of the table is hidden. Empty on a
+    /// measure = every count of its row. Empty on an attribute = not derived (always published).
+    std::string_view derived_from{};
 };
 
 struct ProductSpec {
@@ -44,6 +66,12 @@ struct ProductSpec {
     std::span<const ColumnSpec> columns;
     std::string_view description;
     std::string_view made_by;  ///< the command that writes it, for "make it with ..." messages
+    /// The product whose cells this one's counts are (crossing_points -> crossings_monthly): both
+    /// are protected as one family, so a cell hidden in one is hidden in the other.
+    std::string_view linked_to{};
+    /// Survey products: the column holding the CV in percent; measures other than it are withheld
+    /// (or flagged) where it exceeds the gate's cv_limit.
+    std::string_view cv_column{};
 
     /// Index of `column`; throws std::logic_error when the product has no such column (a
     /// programming error: column names are part of the declaration).
@@ -59,5 +87,6 @@ struct ProductSpec {
 [[nodiscard]] std::string_view to_string(Visibility visibility);
 [[nodiscard]] std::string_view to_string(GeometryKind geometry);
 [[nodiscard]] std::string_view to_string(ColumnRole role);
+[[nodiscard]] std::string_view to_string(Margin margin);
 
 } // namespace migratlas

@@ -4,11 +4,17 @@
 #include "common/products/catalogue.hpp"
 #include "common/run_log.hpp"
 #include "common/version.hpp"
+#include "common/products/geo.hpp"
+#include "common/products/run_log.hpp"
+#include "disclose/family_table.hpp"
 #include "disclose/layer_factory.hpp"
 #include "workspace/product_io.hpp"
 #include "workspace/workspace.hpp"
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace migratlas::disclose {
@@ -89,11 +95,172 @@ PublishedLayer pass_through(GDALDataset& dataset, const ProductSpec& spec)
         workspace::read_product(dataset, spec), std::move(metadata), {}, std::move(summary));
 }
 
-PublishedLayer protect(GDALDataset& /*dataset*/, const ProductSpec& spec, const EffectiveRules& /*rules*/)
+bool is_bookkeeping(const ProductSpec& spec)
 {
-    throw DataError("product '" + std::string(spec.name) +
-        "' is internal (unsuppressed counts) and this build cannot protect it yet; it was not published");
+    return &spec == &products::run_log || &spec == &products::product_metadata;
 }
+
+UnitHierarchy unit_hierarchy(GDALDataset& dataset)
+{
+    UnitHierarchy hierarchy;
+    if (!workspace::has_product(dataset, products::units)) {
+        return hierarchy;
+    }
+    const std::size_t code = products::units.column_index("code");
+    const std::size_t parent = products::units.column_index("parent_code");
+    const std::size_t name = products::units.column_index("name");
+    workspace::for_each_row(dataset, products::units, [&](const std::vector<TableValue>& row) {
+        auto text = [&](std::size_t i) {
+            return std::holds_alternative<std::string>(row[i]) ? std::get<std::string>(row[i]) : std::string();
+        };
+        hierarchy.units[text(code)] = UnitHierarchy::Unit{text(parent), text(name)};
+    });
+    return hierarchy;
+}
+
+std::string rule_text(const ProtectionRule& rule)
+{
+    return "counts of 1 to " + std::to_string(rule.primary.threshold - 1) + (rule.primary.suppress_zeros ? " and zeros" : "") +
+        " are hidden (primary); complementary cells are hidden so that no hidden count can be narrowed, from the "
+        "published cells, their sums and counts >= 0, to an interval narrower than " +
+        std::to_string(rule.protection_level) + " (hypercube moves with a certificate per cell, "
+        "docs/methods/disclosure.md)";
+}
+
+/// The protected families of one run: products linked to the same base share one protection.
+class Families {
+public:
+    Families(GDALDataset& dataset, const Request& request) : m_dataset(dataset), m_request(request) {}
+
+    PublishedLayer publish(const ProductSpec& spec)
+    {
+        if (is_bookkeeping(spec)) {
+            throw SettingError("products", "'" + std::string(spec.name) +
+                "' is the workspace's own bookkeeping (paths, parameters) and is never published");
+        }
+        const ProductLayout layout = layout_of(spec);
+        if (layout.counts.empty()) {
+            return no_counts(spec, layout);
+        }
+        const ProductSpec* base = &spec;
+        if (!spec.linked_to.empty()) {
+            const ProductSpec* linked = products::find(spec.linked_to);
+            if (linked == nullptr) {
+                throw std::logic_error("product '" + std::string(spec.name) + "' is linked to an undeclared product");
+            }
+            if (workspace::has_product(m_dataset, *linked)) {
+                base = linked;
+            }
+        }
+        Family& family = family_of(*base);
+        Table rows = &spec == base ? Table{} : workspace::read_product(m_dataset, spec);
+        LayerRows layer = &spec == base ? family.table->base_rows(quality())
+                                        : family.table->member_rows(layout_of(spec), rows, quality());
+        return make_layer(spec, family, std::move(layer));
+    }
+
+private:
+    struct Family {
+        ProductLayout layout;
+        std::unique_ptr<FamilyTable> table;
+        ProtectionReport report;
+        ProtectionRule rule;
+    };
+
+    [[nodiscard]] QualityRule quality() const
+    {
+        return QualityRule{m_request.cv_limit_pct, m_request.quality_action == QualityAction::withhold};
+    }
+
+    Family& family_of(const ProductSpec& base)
+    {
+        const std::string name(base.name);
+        auto it = m_families.find(name);
+        if (it != m_families.end()) {
+            return it->second;
+        }
+        if (m_units.units.empty()) {
+            m_units = unit_hierarchy(m_dataset);
+        }
+        const EffectiveRules effective = effective_rules(m_request, name);
+        Family family;
+        family.layout = layout_of(base);
+        family.rule.primary.threshold = effective.threshold;
+        family.rule.primary.suppress_zeros = m_request.suppress_zeros;
+        family.rule.protection_level = effective.protection_level;
+        family.rule.cost = m_request.cost;
+        family.table = std::make_unique<FamilyTable>(family.layout, workspace::read_product(m_dataset, base), m_units);
+        family.report = family.table->protect(family.rule);
+        return m_families.emplace(name, std::move(family)).first->second;
+    }
+
+    PublishedLayer make_layer(const ProductSpec& spec, const Family& family, LayerRows layer)
+    {
+        ProductMetadata metadata = metadata_of(m_dataset, spec);
+        DisclosureSummary summary;
+        summary.threshold = family.rule.primary.threshold;
+        summary.protection_level = family.rule.protection_level;
+        summary.cv_limit_pct = spec.cv_column.empty() ? 0.0 : m_request.cv_limit_pct;
+        summary.method = rule_text(family.rule);
+        summary.family = std::string(family.layout.spec->name);
+        for (const PublishedColumn& column : layer.columns) {
+            if (column.status_of.empty() || spec.columns[spec.column_index(column.status_of)].role != ColumnRole::count) {
+                continue;
+            }
+            const std::size_t status = layer.table.columns.size() == 0 ? 0 : index_of(layer, column.name);
+            const std::size_t value = index_of(layer, column.status_of);
+            for (const auto& row : layer.table.rows) {
+                const std::string& text = std::get<std::string>(row[status]);
+                ++summary.cells;
+                if (text == to_string(CellStatus::primary) || text == to_string(CellStatus::primary_dominance)) {
+                    ++summary.primary;
+                } else if (text == to_string(CellStatus::secondary)) {
+                    ++summary.secondary;
+                }
+                (void)value;
+            }
+        }
+        summary.persons_hidden = family.report.persons_hidden;
+        summary.withheld_quality = layer.withheld_quality;
+        metadata.disclosure = summary.method + ". This layer: " + std::to_string(summary.cells) + " count values, " +
+            std::to_string(summary.primary) + " primary and " + std::to_string(summary.secondary) +
+            " secondary suppressions" +
+            (summary.withheld_quality > 0 ? ", " + std::to_string(summary.withheld_quality) + " rows withheld for quality (CV above " +
+                    std::to_string(static_cast<int>(m_request.cv_limit_pct)) + "%)" : std::string()) +
+            "; protected with " + summary.family + " (" + std::to_string(family.report.primary) + " primary, " +
+            std::to_string(family.report.secondary) + " secondary cells, " + std::to_string(family.report.persons_hidden) +
+            " persons hidden).";
+        return LayerFactory::make(std::string(spec.name), spec.geometry, std::move(layer.columns), std::move(layer.table),
+            std::move(metadata), std::move(layer.dimensions), std::move(summary), std::move(layer.structure));
+    }
+
+    static std::size_t index_of(const LayerRows& layer, const std::string& column)
+    {
+        for (std::size_t i = 0; i < layer.columns.size(); ++i) {
+            if (layer.columns[i].name == column) {
+                return i;
+            }
+        }
+        throw std::logic_error("no column " + column);
+    }
+
+    /// Products without counts (seasonal indices, distances) hold nothing the threshold applies to.
+    PublishedLayer no_counts(const ProductSpec& spec, const ProductLayout& layout)
+    {
+        ProductMetadata metadata = metadata_of(m_dataset, spec);
+        metadata.disclosure = "no counts of persons: published as computed";
+        DisclosureSummary summary;
+        summary.method = metadata.disclosure;
+        (void)layout;
+        return LayerFactory::make(std::string(spec.name), spec.geometry, declared_columns(spec),
+            workspace::read_product(m_dataset, spec), std::move(metadata), {}, std::move(summary));
+    }
+
+    GDALDataset& m_dataset;
+    const Request& m_request;
+    UnitHierarchy m_units;
+    std::map<std::string, Family> m_families;
+};
 
 } // namespace
 
@@ -123,13 +290,13 @@ Outcome run(const Request& request, Diagnostics& /*diagnostics*/, Progress& prog
     check_settings(request);
     const std::vector<const ProductSpec*> specs = resolve_products(request);
     GDALDatasetUniquePtr dataset = workspace::open_readonly(request.workspace);
+    Families families(*dataset, request);
     Outcome outcome;
     for (const ProductSpec* spec : specs) {
         const auto started = std::chrono::steady_clock::now();
         progress.start("protecting " + std::string(spec->name));
-        PublishedLayer layer = spec->visibility == Visibility::publishable
-            ? pass_through(*dataset, *spec)
-            : protect(*dataset, *spec, effective_rules(request, std::string(spec->name)));
+        PublishedLayer layer = spec->visibility == Visibility::publishable ? pass_through(*dataset, *spec)
+                                                                            : families.publish(*spec);
         progress.finish();
         ProductReport report{std::string(spec->name), layer.disclosure(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};

@@ -5,6 +5,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/progress.hpp"
+#include "disclose/hypercube_protector.hpp"
 #include "disclose/published_layer.hpp"
 
 #include <cstdint>
@@ -39,6 +40,8 @@ struct Request {
     /// Survey estimates with a CV above this percentage (setting `cv_limit`) are withheld or flagged.
     double cv_limit_pct = 30.0;
     QualityAction quality_action = QualityAction::withhold;
+    /// What a complementary cell costs when the gate chooses them (setting `suppression_cost`).
+    SuppressionCost cost = SuppressionCost::persons;
     /// Per-product overrides of threshold and protection_level (setting `products.<name>.threshold`).
     std::map<std::string, ProductRules> per_product;
 };

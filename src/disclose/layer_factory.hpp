@@ -12,7 +12,7 @@ public:
     /// none, one WKB per row (std::logic_error otherwise: a programming error of the gate).
     [[nodiscard]] static PublishedLayer make(std::string name, GeometryKind geometry,
         std::vector<PublishedColumn> columns, Table table, ProductMetadata metadata,
-        std::vector<PublishedDimension> dimensions, DisclosureSummary disclosure);
+        std::vector<PublishedDimension> dimensions, DisclosureSummary disclosure, PublishedStructure structure = {});
 };
 
 } // namespace migratlas::disclose

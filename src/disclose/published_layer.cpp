@@ -53,7 +53,8 @@ std::size_t PublishedLayer::column_index(std::string_view name) const
 }
 
 PublishedLayer LayerFactory::make(std::string name, GeometryKind geometry, std::vector<PublishedColumn> columns,
-    Table table, ProductMetadata metadata, std::vector<PublishedDimension> dimensions, DisclosureSummary disclosure)
+    Table table, ProductMetadata metadata, std::vector<PublishedDimension> dimensions, DisclosureSummary disclosure,
+    PublishedStructure structure)
 {
     bool same = table.columns.size() == columns.size();
     for (std::size_t i = 0; same && i < columns.size(); ++i) {
@@ -79,6 +80,7 @@ PublishedLayer LayerFactory::make(std::string name, GeometryKind geometry, std::
     layer.m_metadata = std::move(metadata);
     layer.m_dimensions = std::move(dimensions);
     layer.m_disclosure = std::move(disclosure);
+    layer.m_structure = std::move(structure);
     return layer;
 }
 

@@ -13,6 +13,11 @@
 
 namespace migratlas::disclose {
 
+/// The SDMX cross-domain code for "total" (CL_SEX, CL_AGE, ... all use _T): every published margin.
+inline constexpr std::string_view total_code = "_T";
+/// The code a missing (NULL or empty) key gets where a code is needed (SDMX "_U", unknown).
+inline constexpr std::string_view unknown_code = "_U";
+
 /// What the gate did to one value of a count or measure column, written in its `<column>_status`
 /// column. Published values have status `published`; the others are NULL in the value column.
 enum class CellStatus {
@@ -51,6 +56,27 @@ struct PublishedDimension {
     std::vector<DimensionCode> codes;
 };
 
+/// How the layer's counts sit in the table family the gate protected, so that a reader (the
+/// audit) can rebuild every sum the published files imply from the files alone.
+struct PublishedStructure {
+    std::string family;                     ///< the base product of the family
+    std::vector<std::string> family_keys;   ///< the base product's key columns, in order
+    std::vector<std::string> separate;      ///< those of them never summed (one table per code)
+    /// True when the layer lists every published cell of the family, margins included, and a
+    /// combination of codes that is absent is zero (the base product without a geometry).
+    bool complete = false;
+    struct Count {
+        std::string column;         ///< count column of the layer
+        std::string status_column;  ///< its <column>_status
+        std::string family_count;   ///< the base product's count this column is a cell of
+        /// family key -> the layer's key column holding its code, or 'code' for a fixed code;
+        /// family keys not listed are at their total.
+        std::vector<std::pair<std::string, std::string>> coordinates;
+    };
+    std::vector<Count> counts;
+    std::vector<std::string> total_codes;   ///< per family key: its code for the total
+};
+
 /// What the gate applied to a layer and what it hid (counts only, never which values).
 struct DisclosureSummary {
     std::int64_t threshold = 0;         ///< persons; 0 for layers that needed no protection
@@ -82,6 +108,8 @@ public:
     /// Key columns over which the layer publishes margins (`_T` rows and hierarchy levels).
     [[nodiscard]] const std::vector<PublishedDimension>& dimensions() const { return m_dimensions; }
     [[nodiscard]] const DisclosureSummary& disclosure() const { return m_disclosure; }
+    /// Where its counts sit in the protected family (empty family for layers without counts).
+    [[nodiscard]] const PublishedStructure& structure() const { return m_structure; }
     /// Index of column `name` in columns(); throws std::logic_error when there is none.
     [[nodiscard]] std::size_t column_index(std::string_view name) const;
 
@@ -96,6 +124,7 @@ private:
     ProductMetadata m_metadata;
     std::vector<PublishedDimension> m_dimensions;
     DisclosureSummary m_disclosure;
+    PublishedStructure m_structure;
 };
 
 } // namespace migratlas::disclose

@@ -7,12 +7,12 @@
 namespace migratlas::products {
 
 inline constexpr ColumnSpec events_monthly_columns[] = {
-    {"month", ColumnType::text, ColumnRole::key, "", "YYYY-MM of the event at the reference offset"},
+    {"month", ColumnType::text, ColumnRole::key, "", "YYYY-MM of the event at the reference offset", Margin::period},
     {"event_type", ColumnType::text, ColumnRole::key, "", "immigrant_arrival, emigrant_departure, short_term, visitor, unresolved"},
-    {"direction", ColumnType::text, ColumnRole::key, "", "IN or OUT: the direction of the crossing"},
-    {"sex", ColumnType::text, ColumnRole::key, "", "sex as recorded"},
-    {"age_group", ColumnType::text, ColumnRole::key, "", "age at the crossing: 0-17, 18-29, 30-44, 45-64, 65+, unknown"},
-    {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality"},
+    {"direction", ColumnType::text, ColumnRole::key, "", "IN or OUT: the direction of the crossing", Margin::total},
+    {"sex", ColumnType::text, ColumnRole::key, "", "sex as recorded", Margin::total},
+    {"age_group", ColumnType::text, ColumnRole::key, "", "age at the crossing: 0-17, 18-29, 30-44, 45-64, 65+, unknown", Margin::total},
+    {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality", Margin::total},
     {"crossing_point", ColumnType::text, ColumnRole::key, "", "point_id of the crossing"},
     {"unit_code", ColumnType::text, ColumnRole::key, "", "finest unit of the crossing point; unknown when not located"},
     {"residence_code", ColumnType::text, ColumnRole::key, "", "declared residence unit; empty when not declared"},
@@ -23,10 +23,10 @@ inline constexpr ProductSpec events_monthly{"events_monthly", Visibility::intern
     events_monthly_columns, "classified events (12/16 rule) by month and breakdown", "migratlas link --workspace"};
 
 inline constexpr ColumnSpec crossings_monthly_columns[] = {
-    {"month", ColumnType::text, ColumnRole::key, "", "YYYY-MM of the crossing at the reference offset"},
-    {"crossing_point", ColumnType::text, ColumnRole::key, "", "point_id"},
-    {"direction", ColumnType::text, ColumnRole::key, "", "IN or OUT"},
-    {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality"},
+    {"month", ColumnType::text, ColumnRole::key, "", "YYYY-MM of the crossing at the reference offset", Margin::period},
+    {"crossing_point", ColumnType::text, ColumnRole::key, "", "point_id", Margin::total},
+    {"direction", ColumnType::text, ColumnRole::key, "", "IN or OUT", Margin::total},
+    {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality", Margin::total},
     {"crossings", ColumnType::integer, ColumnRole::count, "crossings", "kept crossings (duplicates removed)"},
 };
 inline constexpr ProductSpec crossings_monthly{"crossings_monthly", Visibility::internal, GeometryKind::none,
@@ -49,7 +49,7 @@ inline constexpr ProductSpec crossings_detail{"crossings_detail", Visibility::in
     "transport mode and purpose", "migratlas link --workspace"};
 
 inline constexpr ColumnSpec crossing_points_columns[] = {
-    {"point_id", ColumnType::text, ColumnRole::key, "", "crossing point code"},
+    {"point_id", ColumnType::text, ColumnRole::key, "", "crossing point code", Margin::none},
     {"name", ColumnType::text, ColumnRole::attribute, "", "name of the crossing point"},
     {"lon", ColumnType::real, ColumnRole::attribute, "degree", "longitude (EPSG:4326)"},
     {"lat", ColumnType::real, ColumnRole::attribute, "degree", "latitude (EPSG:4326)"},
@@ -60,9 +60,11 @@ inline constexpr ColumnSpec crossing_points_columns[] = {
     {"unit_level3", ColumnType::text, ColumnRole::attribute, "", "level-3 unit of the point; unknown when none"},
     {"distance_level3_km", ColumnType::real, ColumnRole::attribute, "km", "0 inside; snapping distance otherwise"},
     {"in_own_country", ColumnType::integer, ColumnRole::attribute, "", "1 when located in a unit of country_iso3"},
-    {"crossings", ColumnType::integer, ColumnRole::count, "crossings", "kept crossings at the point"},
+    {"crossings", ColumnType::integer, ColumnRole::count, "crossings", "kept crossings at the point", Margin::none, "",
+        "crossings;crossing_point=point_id"},
 };
 inline constexpr ProductSpec crossing_points{"crossing_points", Visibility::internal, GeometryKind::point,
-    crossing_points_columns, "crossing points located in level-2 and level-3 units (point layer)", "migratlas link --points --workspace"};
+    crossing_points_columns, "crossing points located in level-2 and level-3 units (point layer)", "migratlas link --points --workspace",
+    "crossings_monthly"};
 
 } // namespace migratlas::products

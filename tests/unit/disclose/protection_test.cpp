@@ -1,0 +1,371 @@
+// Tests that attack: each builds a table, hides cells (naively, or with the gate's complementary
+// suppression) and asserts the intervals the LP attacker (the audit's solver) computes.
+#include "disclose/attack.hpp"
+#include "disclose/cube.hpp"
+#include "disclose/hypercube_protector.hpp"
+#include "disclose/primary_rule.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <random>
+
+namespace migratlas::disclose {
+namespace {
+
+Dimension flat(const std::string& name, int codes)
+{
+    Dimension dimension(name);
+    for (int i = 1; i <= codes; ++i) {
+        dimension.add(std::to_string(i));
+    }
+    return dimension;
+}
+
+/// A cube over `dimensions` whose leaves hold value(leaf coordinates), with every margin.
+Cube table(std::vector<Dimension> dimensions, const std::function<std::int64_t(const std::vector<NodeId>&)>& value)
+{
+    std::vector<std::vector<NodeId>> leaves(dimensions.size());
+    for (std::size_t d = 0; d < dimensions.size(); ++d) {
+        for (NodeId node = 1; node < dimensions[d].size(); ++node) {
+            if (dimensions[d].is_leaf(node)) {
+                leaves[d].push_back(node);
+            }
+        }
+    }
+    Cube cube(std::move(dimensions), {"persons"});
+    std::vector<std::size_t> index(leaves.size(), 0);
+    while (true) {
+        std::vector<NodeId> coords;
+        for (std::size_t d = 0; d < leaves.size(); ++d) {
+            coords.push_back(leaves[d][index[d]]);
+        }
+        const std::int64_t v = value(coords);
+        if (v != 0) {
+            cube.add_leaf(coords, std::span<const std::int64_t>(&v, 1));
+        }
+        std::size_t d = 0;
+        while (d < leaves.size() && ++index[d] == leaves[d].size()) {
+            index[d] = 0;
+            ++d;
+        }
+        if (d == leaves.size()) {
+            break;
+        }
+    }
+    cube.aggregate();
+    return cube;
+}
+
+CellId cell_at(const Cube& cube, std::vector<std::string> codes)
+{
+    std::vector<NodeId> coords;
+    for (std::size_t d = 0; d < codes.size(); ++d) {
+        coords.push_back(*cube.dimension(d).find(codes[d]));
+    }
+    const CellId* cell = cube.find(cube.key_of(coords));
+    EXPECT_NE(cell, nullptr) << "no cell " << codes[0];
+    return *cell;
+}
+
+std::vector<bool> primaries(const Cube& cube)
+{
+    std::vector<bool> protect(cube.size(), false);
+    for (CellId cell = 0; cell < cube.size(); ++cell) {
+        protect[cell] = cube.status(cell) == CellStatus::primary;
+    }
+    return protect;
+}
+
+AttackResult exact_attack(const Cube& cube, std::int64_t level = 10)
+{
+    AttackSettings settings;
+    settings.protection_level = level;
+    settings.exact = true;
+    return attack(cube, 0, primaries(cube), settings);
+}
+
+const CellInterval& interval_of(const AttackResult& result, CellId cell)
+{
+    for (const CellInterval& interval : result.intervals) {
+        if (interval.cell == cell) {
+            return interval;
+        }
+    }
+    ADD_FAILURE() << "cell " << cell << " was not attacked";
+    return result.intervals.front();
+}
+
+ProtectionRule default_rule()
+{
+    ProtectionRule rule;
+    rule.primary.threshold = 10;
+    rule.protection_level = 10;
+    return rule;
+}
+
+// region x sex: the 3 in row 1 is the only small cell.
+constexpr std::int64_t two_way[3][3] = {{20, 3, 25}, {30, 40, 12}, {15, 22, 18}};
+
+Cube two_way_table()
+{
+    return table({flat("region", 3), flat("sex", 3)},
+        [](const std::vector<NodeId>& c) { return two_way[c[0] - 1][c[1] - 1]; });
+}
+
+TEST(Attack, PrimaryAloneIsRecoveredBySubtractionFromItsMargins)
+{
+    Cube cube = two_way_table();
+    ASSERT_EQ(apply_primary(cube, default_rule().primary), 1);
+    const AttackResult result = exact_attack(cube);
+    const CellInterval& small = interval_of(result, cell_at(cube, {"1", "2"}));
+    EXPECT_EQ(small.low, 3.0);
+    EXPECT_EQ(small.high, 3.0);
+    ASSERT_EQ(result.exposed.size(), 1U);
+    EXPECT_EQ(cube.describe(cube.key(result.exposed[0].cell)), "1|2");
+}
+
+TEST(Attack, ComplementarySuppressionLeavesAnIntervalAsWideAsTheProtectionLevel)
+{
+    Cube cube = two_way_table();
+    (void)apply_primary(cube, default_rule().primary);
+    const ProtectionReport report = protect(cube, default_rule());
+    EXPECT_EQ(report.primary, 1);
+    // The cheapest hypercube in persons: (1,2) with (1,1)=20, (3,1)=15, (3,2)=22.
+    EXPECT_EQ(report.secondary, 3);
+    EXPECT_EQ(report.persons_hidden, 3 + 20 + 15 + 22);
+    EXPECT_EQ(cube.status(cell_at(cube, {"1", "1"})), CellStatus::secondary);
+    EXPECT_EQ(cube.status(cell_at(cube, {"3", "1"})), CellStatus::secondary);
+    EXPECT_EQ(cube.status(cell_at(cube, {"3", "2"})), CellStatus::secondary);
+    const AttackResult result = exact_attack(cube);
+    EXPECT_TRUE(result.exposed.empty());
+    // Along the hidden square the 3 can fall to 0 (the 3 itself) and rise by 20 (the (1,1) cell).
+    const CellInterval& small = interval_of(result, cell_at(cube, {"1", "2"}));
+    EXPECT_EQ(small.low, 0.0);
+    EXPECT_EQ(small.high, 23.0);
+}
+
+// A 3 x 3 x 3 table in which every line through a hidden cell holds two hidden cells (no cell
+// can be recovered by subtracting along one line), and yet the LP pins every one of them down.
+constexpr const char* naive_pattern[3][3] = {{".**", "**.", "*.*"}, {"**.", "...", "**."}, {"*.*", "**.", ".**"}};
+
+std::int64_t three_way_value(const std::vector<NodeId>& c)
+{
+    return c[0] == 1 && c[1] == 1 && c[2] == 2 ? 4 : 20;
+}
+
+TEST(Attack, NaivePatternWithTwoHiddenCellsPerLineIsNarrowedByTheLp)
+{
+    Cube cube = table({flat("a", 3), flat("b", 3), flat("c", 3)}, three_way_value);
+    for (int i = 0; i < 3; ++i) {
+        for (int j = 0; j < 3; ++j) {
+            for (int k = 0; k < 3; ++k) {
+                if (naive_pattern[i][j][k] == '*') {
+                    cube.set_status(cell_at(cube, {std::to_string(i + 1), std::to_string(j + 1), std::to_string(k + 1)}),
+                        CellStatus::secondary);
+                }
+            }
+        }
+    }
+    // The naive rule holds: no line has exactly one hidden cell.
+    for (int a = 0; a < 3; ++a) {
+        for (int b = 0; b < 3; ++b) {
+            int lines[3] = {0, 0, 0};
+            for (int t = 0; t < 3; ++t) {
+                lines[0] += naive_pattern[t][a][b] == '*';
+                lines[1] += naive_pattern[a][t][b] == '*';
+                lines[2] += naive_pattern[a][b][t] == '*';
+            }
+            for (const int hidden : lines) {
+                EXPECT_NE(hidden, 1);
+            }
+        }
+    }
+    const CellId small = cell_at(cube, {"1", "1", "2"});
+    cube.set_status(small, CellStatus::primary);
+    const AttackResult result = exact_attack(cube);
+    const CellInterval& interval = interval_of(result, small);
+    EXPECT_EQ(interval.low, 4.0);
+    EXPECT_EQ(interval.high, 4.0);
+    EXPECT_EQ(result.exposed.size(), 1U);
+}
+
+TEST(Attack, ThreeWayTableProtectedByHypercubesHoldsAgainstTheLp)
+{
+    Cube cube = table({flat("a", 3), flat("b", 3), flat("c", 3)}, three_way_value);
+    EXPECT_EQ(apply_primary(cube, default_rule().primary), 1);
+    std::vector<CellCertificate> certificates;
+    const ProtectionReport report = protect(cube, default_rule(), &certificates);
+    EXPECT_EQ(report.secondary, 7);  // one 2 x 2 x 2 hypercube of interior cells
+    const AttackResult result = exact_attack(cube);
+    EXPECT_TRUE(result.exposed.empty());
+    const CellInterval& interval = interval_of(result, cell_at(cube, {"1", "1", "2"}));
+    EXPECT_EQ(interval.low, 0.0);
+    EXPECT_EQ(interval.high, 24.0);
+    ASSERT_EQ(certificates.size(), 1U);
+    EXPECT_EQ(certificates[0].upper[0], 20);
+    EXPECT_EQ(certificates[0].lower[0], 4);
+}
+
+// unit -> parent -> country -> _T, by sex.
+Dimension units(int units_per_parent = 3)
+{
+    Dimension unit("unit");
+    for (const char* country : {"XNA", "XSU"}) {
+        unit.add(country);
+        for (int p = 1; p <= 2; ++p) {
+            const std::string parent = std::string(country) + "-0" + std::to_string(p);
+            unit.add(parent, country);
+            for (int u = 1; u <= units_per_parent; ++u) {
+                unit.add(parent + "-0" + std::to_string(u), parent);
+            }
+        }
+    }
+    return unit;
+}
+
+std::int64_t hierarchy_value(const std::vector<NodeId>& c)
+{
+    // Unit XNA-01-02 (node 4) holds 2 women; XSU-02 has small units throughout.
+    if (c[0] == 4 && c[1] == 2) {
+        return 2;
+    }
+    if (c[0] >= 16) {
+        return c[1] == 1 ? 3 : 1;
+    }
+    return 10 + static_cast<std::int64_t>(c[0]) * 3 + c[1];
+}
+
+TEST(Attack, HierarchyUnitParentCountryPrimaryIsRecoverableUntilProtected)
+{
+    Cube naive = table({units(), flat("sex", 2)}, hierarchy_value);
+    const PrimaryRule rule = default_rule().primary;
+    (void)apply_primary(naive, rule);
+    const AttackResult exposed = exact_attack(naive);
+    // Alone, the 2 women of XNA-01-02 are the parent's women minus the other two units.
+    const CellId women = cell_at(naive, {"XNA-01-02", "2"});
+    EXPECT_EQ(interval_of(exposed, women).low, 2.0);
+    EXPECT_EQ(interval_of(exposed, women).high, 2.0);
+    EXPECT_FALSE(exposed.exposed.empty());
+
+    Cube cube = table({units(), flat("sex", 2)}, hierarchy_value);
+    (void)apply_primary(cube, rule);
+    // XSU-02 itself (3 units of 3 men and 1 woman) is a primary margin at the parent level.
+    EXPECT_EQ(cube.status(cell_at(cube, {"XSU-02", "2"})), CellStatus::primary);
+    const ProtectionReport report = protect(cube, default_rule());
+    EXPECT_EQ(report.fallbacks, 0);
+    const AttackResult result = exact_attack(cube);
+    for (const CellInterval& interval : result.exposed) {
+        ADD_FAILURE() << cube.describe(cube.key(interval.cell)) << " narrowed to [" << interval.low << ", "
+                      << interval.high << "]";
+    }
+    EXPECT_GE(interval_of(result, cell_at(cube, {"XNA-01-02", "2"})).width(), 10.0);
+    EXPECT_GE(interval_of(result, cell_at(cube, {"XSU-02", "2"})).width(), 10.0);
+}
+
+// Flows by sex and flows by age publish the same destination totals: two views of one family.
+TEST(Attack, LinkedTablesSharingTheirTotalsAreProtectedTogether)
+{
+    Cube cube = table({flat("destination", 4), flat("sex", 2), flat("age", 3)}, [](const std::vector<NodeId>& c) {
+        if (c[0] == 1 && c[1] == 1) {
+            return std::int64_t{2};  // a small cell of flows by sex once summed over age (6 men to 1)
+        }
+        return static_cast<std::int64_t>(7 + c[0] * 2 + c[1] + c[2] * 3);
+    });
+    const std::uint32_t by_sex = 0b011;
+    const std::uint32_t by_age = 0b101;
+    cube.set_views({by_sex, by_age});
+    (void)apply_primary(cube, default_rule().primary);
+    const CellId men_to_1 = cell_at(cube, {"1", "1", "_T"});
+    ASSERT_EQ(cube.status(men_to_1), CellStatus::primary);
+    // Without complementary cells the primary is a row of flows by sex minus its other cell.
+    {
+        const AttackResult naive = exact_attack(cube);
+        EXPECT_EQ(interval_of(naive, men_to_1).width(), 0.0);
+    }
+    (void)protect(cube, default_rule());
+    const AttackResult result = exact_attack(cube);
+    EXPECT_TRUE(result.exposed.empty());
+    EXPECT_GE(interval_of(result, men_to_1).width(), 10.0);
+    // Cells of the unpublished destination x sex x age interior are neither hidden nor attacked.
+    for (const CellInterval& interval : result.intervals) {
+        EXPECT_TRUE(cube.published(cube.key(interval.cell)));
+    }
+}
+
+// Random tables of 2 to 4 dimensions, flat and hierarchical, with many small cells: whatever the
+// pattern, no primary may be narrowed, and every certificate must lie inside the LP's interval.
+TEST(Attack, RandomTablesNeverExposeAPrimaryAndCertificatesHold)
+{
+    std::mt19937 rng(20260101);
+    for (int round = 0; round < 24; ++round) {
+        std::vector<Dimension> dimensions;
+        const int rank = 2 + round % 3;
+        for (int d = 0; d < rank; ++d) {
+            dimensions.push_back(d == 0 && round % 2 == 0 ? units(2) : flat("d" + std::to_string(d), 2 + (round + d) % 3));
+        }
+        std::uniform_int_distribution<int> draw(0, 40);
+        Cube cube = table(dimensions, [&](const std::vector<NodeId>&) {
+            const int v = draw(rng);
+            return static_cast<std::int64_t>(v < 8 ? 0 : v < 20 ? v - 7 : v);
+        });
+        (void)apply_primary(cube, default_rule().primary);
+        std::vector<CellCertificate> certificates;
+        (void)protect(cube, default_rule(), &certificates);
+        const AttackResult result = exact_attack(cube);
+        for (const CellInterval& interval : result.exposed) {
+            ADD_FAILURE() << "round " << round << ": " << cube.describe(cube.key(interval.cell)) << " narrowed to ["
+                          << interval.low << ", " << interval.high << "]";
+        }
+        for (const CellCertificate& certificate : certificates) {
+            const CellInterval& interval = interval_of(result, certificate.cell);
+            const auto x = static_cast<double>(cube.value(certificate.cell, 0));
+            EXPECT_LE(interval.low, x - static_cast<double>(std::min(certificate.lower[0], cube.value(certificate.cell, 0))));
+            if (certificate.upper[0] != unbounded) {
+                EXPECT_GE(interval.high, x + static_cast<double>(certificate.upper[0]));
+            } else {
+                EXPECT_EQ(interval.high, no_upper_bound);
+            }
+        }
+        EXPECT_TRUE(result.inconsistencies.empty());
+    }
+}
+
+TEST(Attack, SampledAttackFindsTheSameExposuresAsTheExactOne)
+{
+    Cube cube = table({units(), flat("sex", 2)}, hierarchy_value);
+    (void)apply_primary(cube, default_rule().primary);
+    AttackSettings settings;
+    settings.protection_level = 10;
+    const AttackResult sampled = attack(cube, 0, primaries(cube), settings);
+    const AttackResult exact = exact_attack(cube);
+    ASSERT_EQ(sampled.exposed.size(), exact.exposed.size());
+    for (std::size_t i = 0; i < exact.exposed.size(); ++i) {
+        EXPECT_EQ(sampled.exposed[i].cell, exact.exposed[i].cell);
+        EXPECT_EQ(sampled.exposed[i].low, exact.exposed[i].low);
+        EXPECT_EQ(sampled.exposed[i].high, exact.exposed[i].high);
+    }
+}
+
+TEST(PrimaryRule, SmallCountsArePrimaryZerosOnlyWhenConfigured)
+{
+    PrimaryRule rule;
+    EXPECT_TRUE(is_primary(1, rule));
+    EXPECT_TRUE(is_primary(9, rule));
+    EXPECT_FALSE(is_primary(10, rule));
+    EXPECT_FALSE(is_primary(0, rule));
+    rule.suppress_zeros = true;
+    EXPECT_TRUE(is_primary(0, rule));
+}
+
+TEST(PrimaryRule, DominanceRuleFlagsSumsMadeMostlyByTheLargestContributors)
+{
+    const double largest[] = {70.0, 20.0, 5.0};
+    EXPECT_TRUE(is_dominated(100.0, largest, 1, 60.0));
+    EXPECT_FALSE(is_dominated(100.0, largest, 1, 75.0));
+    EXPECT_TRUE(is_dominated(100.0, largest, 2, 85.0));
+    EXPECT_FALSE(is_dominated(0.0, largest, 2, 85.0));
+}
+
+} // namespace
+} // namespace migratlas::disclose
