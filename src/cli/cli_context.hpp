@@ -14,5 +14,6 @@ void add_geo_commands(CLI::App& app, CliContext& context);
 void add_demo_command(CLI::App& app, CliContext& context);
 void add_link_command(CLI::App& app, CliContext& context);
 void add_survey_commands(CLI::App& app, CliContext& context);
+void add_tiles_command(CLI::App& app, CliContext& context);
 
 } // namespace migratlas::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv)
     cli::add_link_command(app, context);
     cli::add_survey_commands(app, context);
     cli::add_demo_command(app, context);
+    cli::add_tiles_command(app, context);
 
     try {
         app.parse(argc, argv);
