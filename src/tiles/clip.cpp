@@ -67,6 +67,12 @@ void restrict_axis(Span& span, std::int64_t p, std::int64_t d, std::int64_t low,
 Span inside_span(const Point& p, const Point& q, const ClipBox& box)
 {
     Span span;
+    // Most segments of a long line are nowhere near the box: no exact arithmetic for them.
+    if ((p.x <= box.x0 && q.x <= box.x0) || (p.x >= box.x1 && q.x >= box.x1) || (p.y <= box.y0 && q.y <= box.y0) ||
+        (p.y >= box.y1 && q.y >= box.y1)) {
+        span.empty = true;
+        return span;
+    }
     restrict_axis(span, p.x, q.x - p.x, box.x0, box.x1);
     if (!span.empty) {
         restrict_axis(span, p.y, q.y - p.y, box.y0, box.y1);

@@ -122,21 +122,20 @@ std::uint64_t write_mbtiles(const std::filesystem::path& path, const TileStore& 
     db.execute("CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column, "
                "map.tile_row AS tile_row, images.tile_data AS tile_data FROM map JOIN images ON images.tile_id = map.tile_id");
     insert_metadata(db, metadata);
+    std::vector<TileStore::Entry> entries;
+    std::vector<std::uint32_t> blob_of_number;
+    store.canonical_blobs(entries, blob_of_number);
     {
         Statement image = db.prepare("INSERT INTO images (tile_data, tile_id) VALUES (?, ?)");
-        for (std::uint32_t blob = 0; blob < store.blob_count(); ++blob) {
-            const std::string data = store.read_blob(blob);
-            const std::string id = std::to_string(blob);
+        for (std::uint32_t number = 0; number < blob_of_number.size(); ++number) {
+            const std::string data = store.read_blob(blob_of_number[number]);
+            const std::string id = std::to_string(number);
             sqlite3_bind_blob(image.get(), 1, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
             sqlite3_bind_text(image.get(), 2, id.c_str(), -1, SQLITE_TRANSIENT);
             db.step(image.get());
         }
     }
     {
-        std::vector<TileStore::Entry> entries = store.entries();
-        std::sort(entries.begin(), entries.end(), [](const TileStore::Entry& a, const TileStore::Entry& b) {
-            return a.zoom < b.zoom || (a.zoom == b.zoom && (a.x < b.x || (a.x == b.x && a.y < b.y)));
-        });
         Statement map = db.prepare("INSERT INTO map (zoom_level, tile_column, tile_row, tile_id) VALUES (?, ?, ?, ?)");
         for (const TileStore::Entry& entry : entries) {
             // MBTiles rows count from the south (TMS); tiles are addressed from the north (XYZ).

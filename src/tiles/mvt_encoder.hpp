@@ -42,6 +42,8 @@ public:
     void end_feature();
 
     [[nodiscard]] std::size_t feature_count() const { return m_features; }
+    /// Bytes of the features encoded so far (without the key and value tables).
+    [[nodiscard]] std::size_t feature_bytes() const { return m_features_body.size(); }
     /// Appends the layer (Tile field 3) to `tile`.
     void append_to(std::string& tile) const;
 

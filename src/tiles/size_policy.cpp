@@ -6,6 +6,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 
 namespace migratlas::tiles {
@@ -13,6 +14,9 @@ namespace migratlas::tiles {
 namespace {
 
 constexpr int coarsest_factor = 16;
+/// Coarser simplification is abandoned once a step shrinks the tile by less than this share.
+constexpr double worthwhile_shrink = 0.10;
+constexpr int drop_attempts = 8;
 
 struct Attempt {
     TileOutput output;
@@ -20,47 +24,73 @@ struct Attempt {
     bool fits = false;
 };
 
+/// The importance below which features are left out so that the kept ones, most important first,
+/// take at most `budget` encoded bytes; the most important feature is always kept.
+float threshold_for(std::vector<TileItem> items, double budget)
+{
+    std::sort(items.begin(), items.end(), [](const TileItem& a, const TileItem& b) { return a.importance > b.importance; });
+    double used = 0.0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        used += items[i].bytes;
+        if (used > budget && i > 0) {
+            // Equal importances stand or fall together, so the cut goes above this one.
+            return std::nextafter(items[i].importance, 2.0F);
+        }
+    }
+    return 0.0F;
+}
+
 /// Coarser simplification first, then leaving out the least important features.
-Attempt shrink(const TileContext& context, std::size_t tile, const geo::GeosContext& geos)
+Attempt shrink(const TileContext& context, std::size_t tile, const TileOutput& first, const geo::GeosContext& geos)
 {
     const std::uint64_t limit = context.settings.max_tile_bytes;
     Attempt attempt;
+    std::uint64_t previous_raw = first.raw_bytes;
     for (int factor = 2; factor <= coarsest_factor; factor *= 2) {
-        attempt.options = TileOptions{factor, 0.0F, factor == coarsest_factor};
+        attempt.options = TileOptions{factor, 0.0F, true};
         attempt.output = build_tile(context, tile, attempt.options, geos);
-        if (attempt.output.data.size() <= limit) {
+        if (attempt.output.bytes <= limit) {
             attempt.fits = true;
             return attempt;
         }
-    }
-    std::vector<float> ranks;
-    for (const TileItem& item : attempt.output.items) {
-        ranks.push_back(item.importance);
-    }
-    std::sort(ranks.begin(), ranks.end());
-    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-    // Fewest left out: binary search over thresholds; the most important value is always kept.
-    std::size_t low = 1;
-    std::size_t high = ranks.size() > 0 ? ranks.size() - 1 : 0;
-    Attempt best = attempt;
-    best.fits = false;
-    while (low <= high && high > 0) {
-        const std::size_t middle = low + (high - low) / 2;
-        Attempt trial;
-        trial.options = TileOptions{coarsest_factor, ranks[middle], false};
-        trial.output = build_tile(context, tile, trial.options, geos);
-        if (trial.output.data.size() <= limit) {
-            trial.fits = true;
-            best = std::move(trial);
-            high = middle - 1;
-        } else {
-            low = middle + 1;
+        if (static_cast<double>(attempt.output.raw_bytes) > (1.0 - worthwhile_shrink) * static_cast<double>(previous_raw)) {
+            break;
         }
+        previous_raw = attempt.output.raw_bytes;
     }
-    if (!best.fits) {
-        best = attempt;
+    // Leave out features: the compression ratio measured on the last build turns the byte limit into
+    // a budget of encoded feature bytes; if the result is still too big, the budget shrinks.
+    const std::vector<TileItem> items = attempt.output.items;
+    const int factor = attempt.options.factor;
+    double ratio = static_cast<double>(attempt.output.bytes) / static_cast<double>(std::max<std::uint64_t>(1, attempt.output.raw_bytes));
+    double overhead = static_cast<double>(attempt.output.raw_bytes);
+    for (const TileItem& item : items) {
+        overhead -= item.bytes;
     }
-    return best;
+    double target = static_cast<double>(limit) * 0.97;
+    float previous_threshold = -1.0F;
+    for (int round = 0; round < drop_attempts; ++round) {
+        const double budget = std::max(0.0, target / ratio - std::max(0.0, overhead));
+        const float threshold = threshold_for(items, budget);
+        if (threshold <= previous_threshold) {
+            // Rounding kept the same set: ask for less.
+            target *= 0.9;
+            continue;
+        }
+        previous_threshold = threshold;
+        Attempt trial;
+        trial.options = TileOptions{factor, threshold, false};
+        trial.output = build_tile(context, tile, trial.options, geos);
+        if (trial.output.bytes <= limit) {
+            trial.fits = true;
+            return trial;
+        }
+        ratio = static_cast<double>(trial.output.bytes) / static_cast<double>(std::max<std::uint64_t>(1, trial.output.raw_bytes));
+        target *= 0.9;
+        attempt = std::move(trial);
+    }
+    attempt.fits = false;
+    return attempt;
 }
 
 std::uint64_t left_out(const TileOutput& full, float threshold)
@@ -83,7 +113,7 @@ std::vector<ReducedTile> enforce_tile_size(const TileContext& context, std::vect
     const int zoom = context.zoom.zoom;
     std::vector<std::size_t> oversize;
     for (std::size_t t = 0; t < outputs.size(); ++t) {
-        if (outputs[t].data.size() > limit) {
+        if (outputs[t].bytes > limit) {
             oversize.push_back(t);
         }
     }
@@ -91,22 +121,22 @@ std::vector<ReducedTile> enforce_tile_size(const TileContext& context, std::vect
     std::vector<Attempt> attempts(oversize.size());
     tbb::parallel_for(std::size_t{0}, oversize.size(), [&](std::size_t i) {
         const std::size_t t = oversize[i];
-        attempts[i] = shrink(context, t, geos.local());
+        attempts[i] = shrink(context, t, outputs[t], geos.local());
         const TileKey key = TileKey::unpack(context.zoom.tiles[t]);
-        reduced[i] = ReducedTile{zoom, key.x, key.y, outputs[t].data.size(), attempts[i].output.data.size(),
+        reduced[i] = ReducedTile{zoom, key.x, key.y, outputs[t].bytes, attempts[i].output.bytes,
             attempts[i].options.factor, 0};
     });
     std::string failures;
     for (std::size_t i = 0; i < oversize.size(); ++i) {
         if (!attempts[i].fits) {
             failures += (failures.empty() ? "" : ", ") + tile_name(zoom, reduced[i].x, reduced[i].y) + " (" +
-                std::to_string(attempts[i].output.data.size()) + " bytes)";
+                std::to_string(attempts[i].output.bytes) + " bytes)";
         }
     }
     if (!failures.empty()) {
         throw DataError("tile " + failures + " stays over max_tile_bytes (" + std::to_string(limit) +
-            ") with simplification 16 times coarser and only its most important feature; raise max_tile_bytes, "
-            "drop attributes (exclude_attributes) or lower this layer's maxzoom");
+            ") even with coarser simplification and only its most important features; raise max_tile_bytes, "
+            "leave attributes out (exclude_attributes) or lower the layer's maxzoom");
     }
 
     // Features left out of a tile are left out everywhere at this zoom (and below, for areas and lines).
@@ -120,7 +150,7 @@ std::vector<ReducedTile> enforce_tile_size(const TileContext& context, std::vect
         if (threshold <= 0.0F) {
             continue;
         }
-        TileOptions listing{coarsest_factor, 0.0F, true};
+        TileOptions listing{options[t].factor, 0.0F, true};
         const TileOutput full = build_tile(context, t, listing, geos.local());
         reduced[i].features_left_out = left_out(full, threshold);
         for (const TileItem& item : full.items) {

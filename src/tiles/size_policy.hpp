@@ -1,5 +1,6 @@
 // The size policy for tiles over max_tile_bytes (gzipped), applied per zoom from the highest down:
-//  1. simplify that tile 2, 4, 8, then 16 times coarser (points: merge into cells that much larger);
+//  1. simplify that tile 2, 4, 8, then 16 times coarser (points: merge into cells that much larger),
+//     stopping early when a step shrinks it by less than 10 %;
 //  2. then leave out its least important features (rank attribute, else area or length) until it
 //     fits, always keeping the most important one;
 //  3. a feature left out of one tile is left out of every tile of that zoom and of every lower

@@ -161,9 +161,11 @@ private:
     void emit(std::uint32_t feature, float importance)
     {
         m_encoder.end_feature();
+        const std::size_t end = m_encoder.feature_bytes();
         if (m_options.collect_items) {
-            m_output.items.push_back(TileItem{importance, m_layer_index, feature});
+            m_output.items.push_back(TileItem{importance, m_layer_index, feature, static_cast<std::uint32_t>(end - m_encoded)});
         }
+        m_encoded = end;
     }
 
     void write_polygons(std::uint32_t feature, float importance)
@@ -362,6 +364,7 @@ private:
     const geo::GeosContext& m_geos;
     TileOutput& m_output;
     MvtLayerEncoder m_encoder;
+    std::size_t m_encoded = 0;
     ZoomArcs m_coarse_arcs;
 };
 
@@ -395,6 +398,7 @@ TileOutput build_tile(const TileContext& context, std::size_t tile_index, const 
     if (!raw.empty()) {
         output.data = gzip(raw, context.settings.gzip_level);
     }
+    output.bytes = output.data.size();
     return output;
 }
 

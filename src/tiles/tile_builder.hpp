@@ -26,10 +26,12 @@ struct TileItem {
     float importance = 0.0F;
     std::uint32_t layer = 0;
     std::uint32_t feature = 0;
+    std::uint32_t bytes = 0;   ///< its encoded size before compression
 };
 
 struct TileOutput {
-    std::string data;                ///< gzipped MVT; empty when no feature was written
+    std::string data;                ///< gzipped MVT; empty when no feature was written (or once stored)
+    std::uint64_t bytes = 0;         ///< size of data, kept when data moves to the store
     std::uint64_t raw_bytes = 0;
     std::vector<TileItem> items;     ///< when TileOptions::collect_items
     /// Point features written in the tile proper (not its buffer), per layer of the run.

@@ -28,6 +28,7 @@ namespace migratlas::tiles {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::uint32_t no_blob = ~std::uint32_t{0};
 
 double seconds_since(Clock::time_point start)
 {
@@ -223,13 +224,13 @@ ZoomSummary summarise_zoom(int zoom, const ZoomPlan& plan, const std::vector<Lay
     summary.zoom = zoom;
     summary.reduced_tiles = reduced;
     for (std::size_t t = 0; t < outputs.size(); ++t) {
-        if (outputs[t].data.empty()) {
+        if (outputs[t].bytes == 0) {
             continue;
         }
         ++summary.tiles;
-        summary.bytes += outputs[t].data.size();
-        if (outputs[t].data.size() > summary.largest_bytes) {
-            summary.largest_bytes = outputs[t].data.size();
+        summary.bytes += outputs[t].bytes;
+        if (outputs[t].bytes > summary.largest_bytes) {
+            summary.largest_bytes = outputs[t].bytes;
             const TileKey key = TileKey::unpack(plan.tiles[t]);
             summary.largest_tile = tile_name(zoom, key.x, key.y);
         }
@@ -405,16 +406,32 @@ Outcome run_layers(std::vector<TileLayer> layers, std::vector<LayerSummary> summ
         const ZoomPlan plan = prepare_zoom(zoom, plans, settings, geos);
         std::vector<TileOutput> outputs(plan.tiles.size());
         std::vector<TileOptions> options(plan.tiles.size());
+        std::vector<std::uint32_t> blobs(plan.tiles.size(), no_blob);
         const TileContext context{plans, plan, settings, point_drops};
         TileProgress tick(progress, plan.tiles.size());
+        // Tiles within the limit go to the store at once; the others wait for the size policy.
+        auto keep = [&](std::size_t t) {
+            TileOutput& output = outputs[t];
+            if (output.bytes > 0 && output.bytes <= settings.max_tile_bytes) {
+                blobs[t] = store.intern(output.data);
+                std::string().swap(output.data);
+            }
+            output.items.clear();
+        };
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plan.tiles.size(), 4), [&](const tbb::blocked_range<std::size_t>& range) {
             const geo::GeosContext& local = geos.local();
             for (std::size_t t = range.begin(); t != range.end(); ++t) {
                 outputs[t] = build_tile(context, t, options[t], local);
+                keep(t);
                 tick.tick();
             }
         });
         std::vector<ReducedTile> reduced = enforce_tile_size(context, plans, point_drops, outputs, options, geos);
+        for (std::size_t t = 0; t < outputs.size(); ++t) {
+            if (!outputs[t].data.empty()) {
+                keep(t); // shrunk or rebuilt by the size policy
+            }
+        }
         progress.finish();
         for (const ReducedTile& tile : reduced) {
             diagnostics.info("tile_reduced", SourcePos{}, "tile " + tile_name(tile.zoom, tile.x, tile.y) + " was " +
@@ -424,9 +441,9 @@ Outcome run_layers(std::vector<TileLayer> layers, std::vector<LayerSummary> summ
         }
         ZoomSummary summary = summarise_zoom(zoom, plan, plans, point_drops, outputs, reduced.size());
         for (std::size_t t = 0; t < outputs.size(); ++t) {
-            if (!outputs[t].data.empty()) {
+            if (outputs[t].bytes > 0) {
                 const TileKey key = TileKey::unpack(plan.tiles[t]);
-                store.add(zoom, key.x, key.y, outputs[t].data);
+                store.add(zoom, key.x, key.y, blobs[t]);
             }
         }
         if (summary.largest_bytes > outcome.largest_tile_bytes) {
@@ -443,7 +460,10 @@ Outcome run_layers(std::vector<TileLayer> layers, std::vector<LayerSummary> summ
         throw DataError("no tile has any feature: every feature lies outside its layer's zoom range or collapsed");
     }
     store.finish_writing();
-    outcome.unique_tiles = store.blob_count();
+    std::vector<TileStore::Entry> canonical;
+    std::vector<std::uint32_t> referenced;
+    store.canonical_blobs(canonical, referenced);
+    outcome.unique_tiles = referenced.size();
     outcome.tile_seconds = seconds_since(tiling_started);
 
     const auto writing_started = Clock::now();
