@@ -7,7 +7,7 @@ places, origin, destination, persons, year) and OUTDIR/points.csv (lon, lat, per
 points around 300 towns, denser near the large ones, plus 10% scattered). Same arguments give
 byte-identical files.
 """
-import math
+import itertools
 import random
 import sys
 
@@ -42,12 +42,13 @@ def place():
 
 places = [place() for _ in range(400)]
 weights = [rng.paretovariate(1.2) for _ in places]
+cumulative = list(itertools.accumulate(weights))
 kinds = ["asylum", "labour", "family", "transit", "return", "other"]
 
 with open(f"{out}/flows.csv", "w") as f:
     f.write("WKT,origin,destination,persons,year\n")
     for _ in range(n_lines):
-        a, b = rng.choices(range(len(places)), weights=weights, k=2)
+        a, b = rng.choices(range(len(places)), cum_weights=cumulative, k=2)
         if a == b:
             b = (b + 1) % len(places)
         (x0, y0), (x1, y1) = places[a], places[b]
@@ -66,14 +67,15 @@ with open(f"{out}/flows.csv", "w") as f:
         f.write(f"\"LINESTRING ({', '.join(coords)})\",P{a:03d},P{b:03d},{persons},{rng.randrange(2015, 2025)}\n")
 
 towns = places[:300]
-town_weights = weights[:300]
+town_cumulative = list(itertools.accumulate(weights[:300]))
+town_range = range(len(towns))
 with open(f"{out}/points.csv", "w") as f:
     f.write("lon,lat,persons,kind,year\n")
     for _ in range(n_points):
         if rng.random() < 0.1:
             lon, lat = place()
         else:
-            t = rng.choices(range(len(towns)), weights=town_weights)[0]
+            t = rng.choices(town_range, cum_weights=town_cumulative)[0]
             spread = 0.05 + 0.4 * rng.random() ** 3
             lon = towns[t][0] + rng.gauss(0, spread)
             lat = towns[t][1] + rng.gauss(0, spread)

@@ -19,17 +19,18 @@ std::string gzip(std::string_view data, int level)
         throw Error("zlib could not start compressing");
     }
     std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&stream, &deflateEnd);
-    std::string out;
-    out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
+    // Compressed into a per-thread buffer of the worst-case size, then copied at its real size, so
+    // that stored tiles do not keep the worst-case capacity.
+    thread_local std::string buffer;
+    buffer.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
+    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+    stream.avail_out = static_cast<uInt>(buffer.size());
     if (deflate(&stream, Z_FINISH) != Z_STREAM_END) {
         throw Error("zlib could not compress a tile");
     }
-    out.resize(stream.total_out);
-    return out;
+    return std::string(buffer.data(), stream.total_out);
 }
 
 std::string gunzip(std::string_view data)

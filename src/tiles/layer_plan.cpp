@@ -87,13 +87,13 @@ LayerPlan make_plan(const TileLayer& layer, int minzoom, int maxzoom, const std:
     }
 
     const std::size_t n = layer.size();
-    std::vector<double> rank(n);
+    std::vector<float> rank(n);
     for (std::size_t f = 0; f < n; ++f) {
         if (rank_index) {
             const AttributeColumn& column = layer.column(*rank_index);
-            rank[f] = column.is_null(f) ? -std::numeric_limits<double>::infinity() : column.as_number(f);
+            rank[f] = column.is_null(f) ? -std::numeric_limits<float>::infinity() : static_cast<float>(column.as_number(f));
         } else {
-            rank[f] = geometric_rank(layer, f);
+            rank[f] = static_cast<float>(geometric_rank(layer, f));
         }
     }
     std::vector<std::uint32_t> order(n);

@@ -296,6 +296,10 @@ TileLayer read_input(const std::string& spec, const AttributeSelection& attribut
     LayerBuilder builder(out, max_attribute_bytes, geos, diagnostics);
 
     const GIntBig total = layer.GetFeatureCount(FALSE);
+    if (total > 0) {
+        const bool points = wkbFlatten(layer.GetGeomType()) == wkbPoint;
+        out.reserve(static_cast<std::size_t>(total), points ? static_cast<std::size_t>(total) : 0);
+    }
     progress.start("reading " + input.name);
     std::vector<TableValue> values(fields.fields.size());
     LonLatGeometry geometry;
@@ -340,6 +344,7 @@ TileLayer read_input(const std::string& spec, const AttributeSelection& attribut
         builder.add(pos, label, geometry, values);
     }
     progress.finish();
+    out.shrink_to_fit();
     if (!read_errors.messages().empty()) {
         diagnostics.warn("gdal_read", pos, "GDAL reported while reading: " + read_errors.text());
     }

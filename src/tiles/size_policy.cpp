@@ -122,6 +122,7 @@ std::vector<ReducedTile> enforce_tile_size(const TileContext& context, std::vect
     tbb::parallel_for(std::size_t{0}, oversize.size(), [&](std::size_t i) {
         const std::size_t t = oversize[i];
         attempts[i] = shrink(context, t, outputs[t], geos.local());
+        std::vector<TileItem>().swap(attempts[i].output.items); // listed again below only where needed
         const TileKey key = TileKey::unpack(context.zoom.tiles[t]);
         reduced[i] = ReducedTile{zoom, key.x, key.y, outputs[t].bytes, attempts[i].output.bytes,
             attempts[i].options.factor, 0};

@@ -55,8 +55,8 @@ void add_attributes(const TileLayer& layer, std::size_t feature, MvtLayerEncoder
 }
 
 struct PointMember {
-    std::int64_t cell_x = 0;
-    std::int64_t cell_y = 0;
+    std::int32_t cell_x = 0;   ///< cells of at least one unit: zoom pixels / cell fit 32 bits
+    std::int32_t cell_y = 0;
     std::uint32_t feature = 0;
     Point position;  ///< zoom pixels
 };
@@ -247,8 +247,8 @@ private:
             member.feature = feature;
             member.position = p;
             if (cell > 0) {
-                member.cell_x = floor_div(p.x, cell);
-                member.cell_y = floor_div(p.y, cell);
+                member.cell_x = static_cast<std::int32_t>(floor_div(p.x, cell));
+                member.cell_y = static_cast<std::int32_t>(floor_div(p.y, cell));
             }
             points.push_back(member);
             if (cell > 0) {
@@ -315,8 +315,8 @@ private:
 
     void write_cluster(std::span<const PointMember> members, std::int64_t cell, const std::vector<bool>& drops)
     {
-        const std::int64_t x0 = members.front().cell_x * cell;
-        const std::int64_t y0 = members.front().cell_y * cell;
+        const std::int64_t x0 = std::int64_t{members.front().cell_x} * cell;
+        const std::int64_t y0 = std::int64_t{members.front().cell_y} * cell;
         // A cell cut by the buffer's edge would hold only part of its points: it is left to the
         // neighbouring tile that holds it whole.
         if (x0 < m_frame.box.x0 || y0 < m_frame.box.y0 || x0 + cell > m_frame.box.x1 || y0 + cell > m_frame.box.y1) {

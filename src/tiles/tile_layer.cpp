@@ -92,6 +92,31 @@ Box TileLayer::bounds(std::size_t feature) const
     return box;
 }
 
+void TileLayer::reserve(std::size_t features, std::size_t points)
+{
+    for (AttributeColumn& column : m_columns) {
+        column.reserve(features);
+    }
+    m_kind.reserve(features);
+    m_first_part.reserve(features + 1);
+    m_part_point.reserve(features + 1);
+    m_part_shell.reserve(features);
+    m_points.reserve(points);
+}
+
+void TileLayer::shrink_to_fit()
+{
+    for (AttributeColumn& column : m_columns) {
+        column.shrink_to_fit();
+    }
+    m_kind.shrink_to_fit();
+    m_ids.shrink_to_fit();
+    m_first_part.shrink_to_fit();
+    m_part_point.shrink_to_fit();
+    m_part_shell.shrink_to_fit();
+    m_points.shrink_to_fit();
+}
+
 void TileLayer::add_id(std::uint64_t id)
 {
     if (m_ids.empty() && id != m_kind.size()) {

@@ -55,10 +55,15 @@ public:
     void push_real(double value) { push(std::bit_cast<std::uint64_t>(value)); }
     void push_string(std::uint32_t index) { push(index); }
     void push_boolean(bool value) { push(value ? 1U : 0U); }
-    void pop()
+    void reserve(std::size_t rows)
     {
-        m_payload.pop_back();
-        m_null.pop_back();
+        m_payload.reserve(rows);
+        m_null.reserve(rows);
+    }
+    void shrink_to_fit()
+    {
+        m_payload.shrink_to_fit();
+        m_null.shrink_to_fit();
     }
 
     [[nodiscard]] bool is_null(std::size_t row) const { return m_null[row]; }
@@ -115,6 +120,11 @@ public:
     [[nodiscard]] MultiPolygon polygons(std::size_t feature) const;
     [[nodiscard]] MultiLine lines(std::size_t feature) const;
     [[nodiscard]] Box bounds(std::size_t feature) const;
+
+    /// Room for `features` features and `points` points, so that large layers grow without copies.
+    void reserve(std::size_t features, std::size_t points);
+    /// Gives back the room reserve() or growth left unused.
+    void shrink_to_fit();
 
     /// Appends a feature; attributes must have been pushed to every column first.
     void add_polygons(std::uint64_t id, const MultiPolygon& polygons);

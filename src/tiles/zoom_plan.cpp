@@ -141,6 +141,7 @@ void prepare_points(std::uint32_t layer_index, const LayerPlan& plan, int zoom, 
     std::vector<TileRef>& refs)
 {
     const TileLayer& layer = *plan.layer;
+    refs.reserve(refs.size() + layer.point_count() + layer.point_count() / 16);
     for (std::size_t f = 0; f < layer.size(); ++f) {
         if (layer.kind(f) != FeatureKind::point) {
             continue;
