@@ -24,7 +24,12 @@ echo "== 2/5 geographies -> $ws (units, unit_neighbours)"
 
 echo "== 3/5 crossing records: pseudonymise, classify (12/16 rule), join to units"
 # The pseudonymisation key is secret: generated once per demo folder, never logged or published.
-head -c 32 /dev/urandom > "$out/hmac.key"
+# MIGRATLAS_KEY_FILE (a fixed test key) makes the pseudonyms reproducible for the golden tests.
+if [[ -n ${MIGRATLAS_KEY_FILE:-} ]]; then
+  cp "$MIGRATLAS_KEY_FILE" "$out/hmac.key"
+else
+  head -c 32 /dev/urandom > "$out/hmac.key"
+fi
 chmod 600 "$out/hmac.key"
 "$m" link --crossings "$in/crossings.csv" --params "$in/params.txt" --key-file "$out/hmac.key" \
   --points "$in/crossing_points.csv" --workspace "$ws" \

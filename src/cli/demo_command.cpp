@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -33,29 +32,34 @@ void add_demo_command(CLI::App& app, CliContext& context)
         ->capture_default_str()
         ->check(CLI::IsMember({"small", "medium", "large"}));
     command->add_option("--persons", options->persons, "Override the number of persons in crossings.csv");
-    command->callback([options, &context]() {
-        demo::DemoConfig config;
-        config.out_dir = options->out_dir;
-        config.seed = options->seed;
-        config.scale = demo::parse_scale(options->scale);
+    command->callback([command, options, &context]() {
+        context.command = "demo";
+        context.set_by(*command, "--scale", "scale");
+        demo::DemoRequest request;
+        request.out_dir = options->out_dir;
+        request.seed = options->seed;
+        request.scale = demo::parse_scale(options->scale);
         if (options->persons > 0) {
-            config.persons = options->persons;
+            request.persons = options->persons;
         }
-        Progress progress = Progress::for_terminal(context.quiet);
-        const demo::DemoSummary summary = demo::generate_demo(config, progress);
-        if (!context.quiet) {
-            std::fprintf(stderr,
-                         "demo: %s (seed %llu, %s) in %.1f s: %zu/%zu/%zu units, %zu points, %lld residents, "
-                         "%llu persons and %llu crossing rows, %zu survey persons\n",
-                         options->out_dir.c_str(), static_cast<unsigned long long>(config.seed), options->scale.c_str(),
-                         summary.seconds, summary.level1_units, summary.level2_units, summary.level3_units,
-                         summary.land_points + summary.airports, static_cast<long long>(summary.population),
-                         static_cast<unsigned long long>(summary.crossings.persons),
-                         static_cast<unsigned long long>(summary.crossings.rows), summary.survey_persons);
-            for (const demo::DemoFile& file : summary.files) {
-                std::fprintf(stderr, "  %-20s %12ju bytes  %6.2f s\n", file.name.c_str(), file.bytes, file.seconds);
-            }
+        Progress progress = context.progress();
+        const demo::DemoOutcome outcome = demo::run(request, context.diagnostics, progress);
+        context.summary = fmt::format("demo: {} (seed {}, {}) in {:.1f} s: {}/{}/{} units, {} points, {} residents, "
+            "{} persons and {} crossing rows, {} survey persons\n", options->out_dir, request.seed, options->scale,
+            outcome.seconds, outcome.level1_units, outcome.level2_units, outcome.level3_units,
+            outcome.land_points + outcome.airports, outcome.population, outcome.crossings.persons,
+            outcome.crossings.rows, outcome.survey_persons);
+        Json files = Json::array();
+        for (const demo::DemoFile& file : outcome.files) {
+            context.summary += fmt::format("  {:<20} {:>12} bytes  {:6.2f} s\n", file.name, file.bytes, file.seconds);
+            files.push_back({{"name", file.name}, {"bytes", file.bytes}, {"seconds", file.seconds}});
         }
+        context.outcome = {{"out", options->out_dir}, {"seed", request.seed}, {"scale", options->scale},
+            {"level1_units", outcome.level1_units}, {"level2_units", outcome.level2_units},
+            {"level3_units", outcome.level3_units}, {"points", outcome.land_points + outcome.airports},
+            {"population", outcome.population}, {"persons", outcome.crossings.persons},
+            {"crossing_rows", outcome.crossings.rows}, {"survey_persons", outcome.survey_persons},
+            {"seconds", outcome.seconds}, {"files", files}};
     });
 }
 

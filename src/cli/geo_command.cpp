@@ -1,11 +1,10 @@
-// `migratlas geo check|import`: maps command-line flags to geo::GeographyOptions and prints reports.
+// `migratlas geo check|import`: maps command-line flags to a geo::GeoRequest and reports the outcome.
 // The work itself is in src/geo (geography_import.hpp); this file only parses and prints.
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
 #include "common/progress.hpp"
 #include "geo/geography_import.hpp"
 
-#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +21,6 @@ struct GeoArgs {
     std::string name_conflict = "error";
     double tolerance_km2 = 1.0;
     std::string workspace;
-    bool json = false;
     bool strict = false;
 };
 
@@ -51,9 +49,12 @@ void add_mapping_options(CLI::App& command, GeoArgs& args)
     command.add_flag("--strict", args.strict, "Stop at the first rejected feature");
 }
 
-geo::GeographyOptions to_options(const CLI::App& command, const GeoArgs& args)
+geo::GeoRequest to_request(const CLI::App& command, const GeoArgs& args, CliContext& context)
 {
-    geo::GeographyOptions options;
+    geo::GeoRequest request;
+    request.source = args.source;
+    request.workspace = args.workspace;
+    geo::GeographyOptions& options = request.options;
     options.mapping = args.mapping;
     if (command.count("--level") > 0) {
         options.mapping.level = args.level;
@@ -63,32 +64,15 @@ geo::GeographyOptions to_options(const CLI::App& command, const GeoArgs& args)
     }
     options.name_conflict = args.name_conflict == "keep-largest" ? geo::NameConflict::keep_largest : geo::NameConflict::error;
     options.tolerance_km2 = args.tolerance_km2;
-    options.strict = args.strict;
-    options.mapping.validate();
-    return options;
-}
-
-void print_messages(const geo::CheckReport& report, bool quiet)
-{
-    if (!quiet) {
-        for (const auto& warning : report.warnings) {
-            std::fprintf(stderr, "%s\n", warning.c_str());
-        }
-        if (report.messages_suppressed > 0) {
-            std::fprintf(stderr, "(%llu more warnings not listed)\n",
-                static_cast<unsigned long long>(report.messages_suppressed));
-        }
+    for (const auto& [setting, flag] : {std::pair{"code_field", "--code-field"}, {"name_field", "--name-field"},
+             {"parent_field", "--parent-field"}, {"level", "--level"}, {"level_field", "--level-field"},
+             {"parent_code", "--parent-code"}, {"code_prefix", "--code-prefix"},
+             {"parent_code_length", "--parent-code-length"}, {"assume_srs", "--assume-srs"}, {"where", "--where"},
+             {"layer", "--layer"}, {"tolerance_km2", "--tolerance-km2"}, {"workspace", "--workspace"}}) {
+        context.set_by(command, flag, setting);
     }
-    for (const auto& error : report.errors) {
-        std::fprintf(stderr, "%s\n", error.c_str());
-    }
-}
-
-void fail_unless_usable(const geo::CheckReport& report, const char* what)
-{
-    if (!report.usable()) {
-        throw DataError(report.source + ": " + std::to_string(report.errors.size()) + " error(s) listed above; " + what);
-    }
+    context.diagnostics.set_strict(args.strict);
+    return request;
 }
 
 } // namespace
@@ -102,23 +86,19 @@ void add_geo_commands(CLI::App& app, CliContext& context)
     CLI::App* check = geo->add_subcommand("check", "Validate a boundary source (codes, names, geometry, CRS, hierarchy)");
     add_mapping_options(*check, *check_args);
     check->add_option("--workspace", check_args->workspace, "Also check parents against the units of this workspace");
-    check->add_flag("--json", check_args->json, "Print the report as one JSON object on stdout");
     check->callback([check, check_args, &context] {
-        const geo::GeographyOptions options = to_options(*check, *check_args);
-        Progress progress = Progress::for_terminal(context.quiet || check_args->json);
-        std::optional<std::filesystem::path> workspace;
-        if (!check_args->workspace.empty()) {
-            workspace = check_args->workspace;
+        context.command = "geo check";
+        const geo::GeoRequest request = to_request(*check, *check_args, context);
+        Progress progress = context.progress();
+        const geo::CheckReport report = geo::run_check(request, context.diagnostics, progress);
+        const bool usable = !context.diagnostics.has_errors();
+        context.summary = report.summary() + (usable ? "  usable" : "  NOT usable");
+        context.outcome = Json::parse(report.to_json());
+        context.outcome["usable"] = usable;
+        if (!usable) {
+            throw DataError(report.source + ": " + std::to_string(context.diagnostics.count(Severity::error)) +
+                " error(s) listed; the source is not usable");
         }
-        const geo::CheckReport report = geo::check_geography(check_args->source, options, workspace, progress);
-        print_messages(report, context.quiet);
-        if (check_args->json) {
-            std::printf("%s\n", report.to_json().c_str());
-        } else {
-            std::printf("%s%s\n", report.summary().c_str(), report.usable() ? "  usable" : "  NOT usable");
-        }
-        std::fflush(stdout);
-        fail_unless_usable(report, "the source is not usable");
     });
 
     auto import_args = std::make_shared<GeoArgs>();
@@ -126,20 +106,18 @@ void add_geo_commands(CLI::App& app, CliContext& context)
         "Check a boundary source and add its units to the workspace 'units' layer (same codes are replaced)");
     add_mapping_options(*import, *import_args);
     import->add_option("--workspace", import_args->workspace, "Workspace GeoPackage (created when absent)")->required();
-    import->add_flag("--json", import_args->json, "Print the report as one JSON object on stdout");
     import->callback([import, import_args, &context] {
-        const geo::GeographyOptions options = to_options(*import, *import_args);
-        Progress progress = Progress::for_terminal(context.quiet || import_args->json);
-        const geo::CheckReport report =
-            geo::import_geography(import_args->source, options, import_args->workspace, progress);
-        print_messages(report, context.quiet);
-        if (import_args->json) {
-            std::printf("%s\n", report.to_json().c_str());
-            std::fflush(stdout);
-        } else if (!context.quiet && report.written) {
-            std::fprintf(stderr, "%s  imported into %s\n", report.summary().c_str(), import_args->workspace.c_str());
+        context.command = "geo import";
+        const geo::GeoRequest request = to_request(*import, *import_args, context);
+        Progress progress = context.progress();
+        const geo::CheckReport report = geo::run_import(request, context.diagnostics, progress);
+        context.summary = report.summary() +
+            (report.written ? "  imported into " + import_args->workspace : std::string("  NOT imported"));
+        context.outcome = Json::parse(report.to_json());
+        if (!report.written) {
+            throw DataError(report.source + ": " + std::to_string(context.diagnostics.count(Severity::error)) +
+                " error(s) listed; nothing was written to the workspace");
         }
-        fail_unless_usable(report, "nothing was written to the workspace");
     });
 }
 

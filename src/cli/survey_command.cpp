@@ -7,9 +7,10 @@
 #include "common/progress.hpp"
 #include "survey/calibrate_run.hpp"
 #include "survey/estimate_run.hpp"
-#include "survey/number_format.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
+
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <string>
@@ -17,28 +18,6 @@
 namespace migratlas::cli {
 
 namespace {
-
-/// Prints the collected warnings and rejects when the command ends, also when it ends by an
-/// exception, so that a failure caused by 40 bad rows lists them all, not only the first.
-class DiagnosticsPrinter {
-public:
-    explicit DiagnosticsPrinter(const Diagnostics& diagnostics) : m_diagnostics(diagnostics) {}
-    ~DiagnosticsPrinter()
-    {
-        for (const auto& entry : m_diagnostics.entries()) {
-            std::fprintf(stderr, "%s\n", entry.to_string().c_str());
-        }
-        if (m_diagnostics.suppressed() > 0) {
-            std::fprintf(stderr, "(%llu more messages not shown)\n",
-                static_cast<unsigned long long>(m_diagnostics.suppressed()));
-        }
-    }
-    DiagnosticsPrinter(const DiagnosticsPrinter&) = delete;
-    DiagnosticsPrinter& operator=(const DiagnosticsPrinter&) = delete;
-
-private:
-    const Diagnostics& m_diagnostics;
-};
 
 void parse_bounds(const std::string& text, survey::CalibrationOptions& options)
 {
@@ -92,13 +71,25 @@ survey::EstimateSpec to_spec(const EstimateFlags& flags, const std::string& out)
     return spec;
 }
 
-void print_estimates(const std::vector<survey::DomainEstimate>& rows)
+std::string estimates_text(const std::vector<survey::DomainEstimate>& rows)
 {
-    std::fprintf(stderr, "  %-12s %16s %14s %8s  %s\n", "unit_code", "estimate", "se", "cv%", "flag");
+    std::string text = fmt::format("  {:<12} {:>16} {:>14} {:>8}  {}\n", "unit_code", "estimate", "se", "cv%", "flag");
     for (const auto& row : rows) {
-        std::fprintf(stderr, "  %-12s %16.2f %14.2f %8.2f  %s\n", row.unit_code.c_str(), row.estimate, row.se, row.cv,
-            row.flag.c_str());
+        text += fmt::format("  {:<12} {:>16.2f} {:>14.2f} {:>8.2f}  {}\n", row.unit_code, row.estimate, row.se, row.cv,
+            row.flag);
     }
+    return text;
+}
+
+Json estimates_json(const std::vector<survey::DomainEstimate>& rows)
+{
+    Json list = Json::array();
+    for (const auto& row : rows) {
+        list.push_back({{"unit_code", row.unit_code}, {"estimate", row.estimate}, {"se", row.se},
+            {"cv", std::isnan(row.cv) ? Json() : Json(row.cv)}, {"ci_low", row.ci_low},
+            {"ci_high", row.ci_high}, {"flag", row.flag}, {"n_sample", row.n_sample}});
+    }
+    return list;
 }
 
 struct CalibrateArgs {
@@ -146,27 +137,30 @@ void add_survey_commands(CLI::App& app, CliContext& context)
         } else if (!args.estimate.by.empty() || !args.estimates_out.empty()) {
             throw UsageError("--by and --estimates-out need --estimate VARIABLE");
         }
-        Diagnostics diagnostics;
-        const DiagnosticsPrinter printer(diagnostics);
-        Progress progress = Progress::for_terminal(context.quiet);
-        const auto outcome = survey::run_calibrate(args.request, diagnostics, progress);
-        if (context.quiet) {
-            return;
-        }
+        context.command = "calibrate";
+        Progress progress = context.progress();
+        const auto outcome = survey::run_calibrate(args.request, context.diagnostics, progress);
         const auto& r = outcome.result;
-        std::fprintf(stderr,
-            "calibrate (%s): %llu persons, %zu margins, %zu control categories, %zu cells\n"
-            "  iterations %d; max relative deviation from the controls %.3g (%s)\n"
-            "  g = w/d in [%.6g, %.6g]; total %.10g -> %.10g\n"
-            "  effective sample size (Kish) %.1f -> %.1f\n"
-            "  time: read %.3f s, model %.3f s, solve %.4f s, whole command %.3f s\n",
-            args.method.c_str(), static_cast<unsigned long long>(outcome.rows_read), outcome.margins,
-            outcome.categories, r.cells, r.iterations, r.max_rel_deviation, r.worst_category.c_str(), r.g_min, r.g_max,
-            r.total_design, r.total_calibrated, r.n_eff_design, r.n_eff_calibrated, outcome.read_seconds,
-            outcome.model_seconds, r.solve_seconds, outcome.total_seconds);
-        std::fprintf(stderr, "  weights written to %s\n", args.request.weights_out.string().c_str());
+        context.summary = fmt::format(
+            "calibrate ({}): {} persons, {} margins, {} control categories, {} cells\n"
+            "  iterations {}; max relative deviation from the controls {:.3g} ({})\n"
+            "  g = w/d in [{:.6g}, {:.6g}]; total {:.10g} -> {:.10g}\n"
+            "  effective sample size (Kish) {:.1f} -> {:.1f}\n"
+            "  time: read {:.3f} s, model {:.3f} s, solve {:.4f} s, whole command {:.3f} s\n"
+            "  weights written to {}\n",
+            args.method, outcome.rows_read, outcome.margins, outcome.categories, r.cells, r.iterations,
+            r.max_rel_deviation, r.worst_category, r.g_min, r.g_max, r.total_design, r.total_calibrated, r.n_eff_design,
+            r.n_eff_calibrated, outcome.read_seconds, outcome.model_seconds, r.solve_seconds, outcome.total_seconds,
+            args.request.weights_out.string());
+        context.outcome = {{"method", args.method}, {"persons", outcome.rows_read}, {"margins", outcome.margins},
+            {"categories", outcome.categories}, {"cells", r.cells}, {"iterations", r.iterations},
+            {"max_rel_deviation", r.max_rel_deviation}, {"g_min", r.g_min}, {"g_max", r.g_max},
+            {"total_design", r.total_design}, {"total_calibrated", r.total_calibrated},
+            {"n_eff_design", r.n_eff_design}, {"n_eff_calibrated", r.n_eff_calibrated},
+            {"seconds", outcome.total_seconds}, {"weights_out", args.request.weights_out.string()}};
         if (args.request.estimate) {
-            print_estimates(outcome.estimates);
+            context.summary += estimates_text(outcome.estimates);
+            context.outcome["domain_estimates"] = estimates_json(outcome.estimates);
         }
     });
 
@@ -186,31 +180,17 @@ void add_survey_commands(CLI::App& app, CliContext& context)
     estimate->add_option("--workspace", ereq.workspace, "Workspace GeoPackage: estimates table and run_log");
     estimate->callback([estimate_args, &context]() {
         auto& args = *estimate_args;
-        if (args.estimate.variable.empty()) {
-            throw UsageError("estimate needs --variable");
-        }
-        if (args.out.empty() && args.request.workspace.empty()) {
-            throw UsageError("estimate needs --out and/or --workspace");
-        }
-        if (!args.request.method.empty()) {
-            survey::parse_calibration_method(args.request.method);
-            if (args.request.calibrated_with.empty()) {
-                throw UsageError("--method needs --calibrated-with (the controls the weights were calibrated to)");
-            }
-        }
         args.request.spec = to_spec(args.estimate, args.out);
-        Diagnostics diagnostics;
-        const DiagnosticsPrinter printer(diagnostics);
-        Progress progress = Progress::for_terminal(context.quiet);
-        const auto outcome = survey::run_estimate(args.request, diagnostics, progress);
-        if (context.quiet) {
-            return;
-        }
-        std::fprintf(stderr, "estimate (%s variance): %llu persons, %zu rows in %.3f s%s\n",
-            args.request.calibrated_with.empty() ? "design-based" : "calibrated/GREG",
-            static_cast<unsigned long long>(outcome.rows_read), outcome.rows.size(), outcome.seconds,
-            outcome.units_checked ? (", " + std::to_string(outcome.unknown_units) + " unknown unit code(s)").c_str() : "");
-        print_estimates(outcome.rows);
+        context.command = "estimate";
+        Progress progress = context.progress();
+        const auto outcome = survey::run_estimate(args.request, context.diagnostics, progress);
+        const char* variance = args.request.calibrated_with.empty() ? "design-based" : "calibrated/GREG";
+        context.summary = fmt::format("estimate ({} variance): {} persons, {} rows in {:.3f} s{}\n", variance,
+            outcome.rows_read, outcome.rows.size(), outcome.seconds,
+            outcome.units_checked ? ", " + std::to_string(outcome.unknown_units) + " unknown unit code(s)" : "");
+        context.summary += estimates_text(outcome.rows);
+        context.outcome = {{"variance", variance}, {"persons", outcome.rows_read}, {"seconds", outcome.seconds},
+            {"unknown_units", outcome.unknown_units}, {"domain_estimates", estimates_json(outcome.rows)}};
     });
 }
 

@@ -26,6 +26,7 @@ struct TilesArgs {
     std::vector<std::string> include;
     std::vector<std::string> exclude;
     std::vector<std::string> rank_by;
+    std::vector<std::string> layers;
     bool strict = false;
 };
 
@@ -133,11 +134,14 @@ void add_tiles_command(CLI::App& app, CliContext& context)
     auto args = std::make_shared<TilesArgs>();
     auto origins = std::make_shared<SettingOrigins>();
     CLI::App* command = app.add_subcommand("tiles",
-        "Vector tiles (MVT) from any OGR source: MBTiles and/or PMTiles plus TileJSON; shared borders stay shared");
+        "Vector tiles (MVT) from any OGR source or a workspace's published products: MBTiles and/or PMTiles plus "
+        "TileJSON; shared borders stay shared");
     tiles::Request& request = args->request;
     command->add_option("--input", request.inputs,
-        "Layer to tile, SOURCE[:layer][=name] (GeoPackage, Shapefile, GeoJSON, TopoJSON, FlatGeobuf, PG:...); repeatable")
-        ->required();
+        "Layer to tile, SOURCE[:layer][=name] (GeoPackage, Shapefile, GeoJSON, TopoJSON, FlatGeobuf, PG:...); repeatable");
+    command->add_option("--workspace", request.workspace, "Workspace whose --layers are tiled (instead of --input)");
+    command->add_option("--layers", args->layers,
+        "Products of the workspace to tile, comma list (e.g. units,crossing_points); only what the disclosure gate publishes");
     command->add_option("--out", args->outputs, "Output T.mbtiles and/or T.pmtiles (repeatable)")->required();
     command->add_option("--minzoom", request.minzoom, "Lowest zoom")->capture_default_str();
     command->add_option("--maxzoom", request.maxzoom, "Highest zoom (at most 20)")->capture_default_str();
@@ -166,8 +170,9 @@ void add_tiles_command(CLI::App& app, CliContext& context)
         parse_rank_by(args->rank_by, req);
         req.include_attributes = split_list(args->include);
         req.exclude_attributes = split_list(args->exclude);
-        const std::pair<const char*, const char*> flags[] = {{"inputs", "--input"}, {"outputs", "--out"},
-            {"minzoom", "--minzoom"}, {"maxzoom", "--maxzoom"}, {"layer_zooms", "--layer-zooms"},
+        req.layers = split_list(args->layers);
+        const std::pair<const char*, const char*> flags[] = {{"inputs", "--input"}, {"workspace", "--workspace"},
+            {"layers", "--layers"}, {"outputs", "--out"}, {"minzoom", "--minzoom"}, {"maxzoom", "--maxzoom"}, {"layer_zooms", "--layer-zooms"},
             {"include_attributes", "--include"}, {"exclude_attributes", "--exclude"}, {"rank_attributes", "--rank-by"},
             {"max_tile_bytes", "--max-tile-bytes"}, {"threads", "--threads"}};
         for (const auto& [setting, flag] : flags) {

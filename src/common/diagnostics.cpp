@@ -42,7 +42,7 @@ void Diagnostics::error(std::string code, SourcePos pos, std::string message)
 void Diagnostics::reject(const std::string& reason, SourcePos pos, std::string message)
 {
     if (m_strict) {
-        throw DataError(pos.to_string() + ": " + message + " (--strict stops at the first rejected row)");
+        throw DataError(pos.to_string() + ": " + message + " (strict mode stops at the first rejected row)");
     }
     ++m_reject_counts[reason];
     add(Severity::warning, reason, std::move(pos), std::move(message));

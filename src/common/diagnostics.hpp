@@ -46,6 +46,10 @@ public:
     [[nodiscard]] std::uint64_t suppressed() const { return m_suppressed; }
     [[nodiscard]] bool has_errors() const { return count(Severity::error) > 0; }
     [[nodiscard]] bool strict() const { return m_strict; }
+    /// With strict mode the first reject throws DataError with its message (`--strict`).
+    void set_strict(bool strict) { m_strict = strict; }
+    /// Exact number of diagnostics per code, kept or not.
+    [[nodiscard]] const std::map<std::string, std::uint64_t>& code_counts() const { return m_code_counts; }
 
 private:
     void add(Severity severity, std::string code, SourcePos pos, std::string message);

@@ -41,4 +41,29 @@ inline std::optional<std::int64_t> parse_int(std::string_view field)
     return value;
 }
 
+/// "4G", "512M", "64K" (binary multiples, suffix in either case) or a plain byte count, for memory
+/// budgets. nullopt when empty, unreadable, zero, negative or beyond 2^64 bytes.
+inline std::optional<std::uint64_t> parse_byte_size(std::string_view text)
+{
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    std::uint64_t multiplier = 1;
+    switch (text.back()) {
+    case 'K': case 'k': multiplier = 1ULL << 10; break;
+    case 'M': case 'm': multiplier = 1ULL << 20; break;
+    case 'G': case 'g': multiplier = 1ULL << 30; break;
+    case 'T': case 't': multiplier = 1ULL << 40; break;
+    default: break;
+    }
+    if (multiplier != 1) {
+        text.remove_suffix(1);
+    }
+    const auto number = parse_int(text);
+    if (!number || *number <= 0 || static_cast<std::uint64_t>(*number) > UINT64_MAX / multiplier) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(*number) * multiplier;
+}
+
 } // namespace migratlas

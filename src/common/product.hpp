@@ -17,6 +17,7 @@ namespace migratlas {
 /// disclosure stage (src/disclose). publishable: holds nothing confidential (boundaries, names).
 enum class Visibility { internal, publishable };
 
+/// Stored as Point, MultiLineString and MultiPolygon layers (EPSG:4326) respectively.
 enum class GeometryKind { none, point, line, polygon };
 
 /// What a column is to the stages that read it, and to the disclosure gate in particular.
@@ -42,6 +43,7 @@ struct ProductSpec {
     GeometryKind geometry = GeometryKind::none;
     std::span<const ColumnSpec> columns;
     std::string_view description;
+    std::string_view made_by;  ///< the command that writes it, for "make it with ..." messages
 
     /// Index of `column`; throws std::logic_error when the product has no such column (a
     /// programming error: column names are part of the declaration).

@@ -21,18 +21,16 @@ namespace {
 /// The longest linestring of a (multi)linestring: crossing points go on the main stretch.
 const GEOSGeometry* longest_part(const geo::GeosContext& geos, const GEOSGeometry* lines)
 {
-    GEOSContextHandle_t h = geos.handle();
-    if (GEOSGeomTypeId_r(h, lines) == GEOS_LINESTRING) {
+    if (geos.type_id(lines) == GEOS_LINESTRING) {
         return lines;
     }
     const GEOSGeometry* best = nullptr;
     double best_length = -1.0;
-    const int n = GEOSGetNumGeometries_r(h, lines);
+    const int n = geos.num_geometries(lines);
     for (int i = 0; i < n; ++i) {
-        const GEOSGeometry* part = GEOSGetGeometryN_r(h, lines, i);
-        double length = 0.0;
-        GEOSLength_r(h, part, &length);
-        if (GEOSGeomTypeId_r(h, part) == GEOS_LINESTRING && length > best_length) {
+        const GEOSGeometry* part = geos.geometry_n(lines, i);
+        const double length = geos.length(part);
+        if (geos.type_id(part) == GEOS_LINESTRING && length > best_length) {
             best = part;
             best_length = length;
         }
@@ -46,8 +44,9 @@ const GEOSGeometry* longest_part(const geo::GeosContext& geos, const GEOSGeometr
 void point_at(const geo::GeosContext& geos, const GEOSGeometry* line, double fraction, double& x, double& y)
 {
     const GeosGeometryPtr p = geos.own(GEOSInterpolateNormalized_r(geos.handle(), line, fraction), "interpolate");
-    GEOSGeomGetX_r(geos.handle(), p.get(), &x);
-    GEOSGeomGetY_r(geos.handle(), p.get(), &y);
+    const geo::XY xy = geos.point_xy(p.get());
+    x = xy.x;
+    y = xy.y;
 }
 
 } // namespace
@@ -117,7 +116,7 @@ std::vector<CrossingPoint> make_crossing_points(const geo::GeosContext& geos, co
     std::stable_sort(cities.begin(), cities.end(),
                      [](const City* a, const City* b) { return a->peak_density > b->peak_density; });
     const RegionUnit& country = region.level1.front();
-    const geo::GeosPreparedPtr prepared = geos.own_prepared(GEOSPrepare_r(geos.handle(), country.shape.get()), "prepare");
+    const geo::GeosPreparedPtr prepared = geos.prepare(country.shape.get());
     for (std::size_t i = 0; i < std::min<std::size_t>(2, cities.size()); ++i) {
         CrossingPoint airport;
         airport.kind = PointKind::airport;
@@ -130,8 +129,7 @@ std::vector<CrossingPoint> make_crossing_points(const geo::GeosContext& geos, co
             const double distance = attempt < 50 ? rng.uniform(4.0, 12.0) : 0.0;
             airport.x_km = cities[i]->x_km + distance * std::cos(angle);
             airport.y_km = cities[i]->y_km + distance * std::sin(angle);
-            const GeosGeometryPtr p =
-                geos.own(GEOSGeom_createPointFromXY_r(geos.handle(), airport.x_km, airport.y_km), "point");
+            const GeosGeometryPtr p = geos.point({airport.x_km, airport.y_km});
             if (distance == 0.0 || geos.predicate(GEOSPreparedContains_r(geos.handle(), prepared.get(), p.get()), "contains")) {
                 break;
             }

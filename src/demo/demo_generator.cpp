@@ -1,6 +1,7 @@
 #include "demo/demo_generator.hpp"
 
 #include "common/error.hpp"
+#include "common/stopwatch.hpp"
 #include "demo/crossing_points.hpp"
 #include "demo/geography_writer.hpp"
 #include "demo/population.hpp"
@@ -10,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -27,7 +27,7 @@ Scale parse_scale(std::string_view text)
     if (text == "large") {
         return Scale::large;
     }
-    throw UsageError("--scale must be small, medium or large, not '" + std::string(text) + "'");
+    throw SettingError("scale", "must be small, medium or large, not '" + std::string(text) + "'");
 }
 
 std::string_view scale_name(Scale scale)
@@ -52,13 +52,6 @@ std::uint64_t persons_for_scale(Scale scale)
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 std::string with_commas(std::uint64_t value)
 {
     std::string digits = std::to_string(value);
@@ -68,7 +61,7 @@ std::string with_commas(std::uint64_t value)
     return digits;
 }
 
-std::string readme_text(const DemoConfig& config, const DemoRegion& region, const DemoSummary& s,
+std::string readme_text(const DemoRequest& config, const DemoRegion& region, const DemoOutcome& s,
                         const CrossingsConfig& crossings)
 {
     std::string text;
@@ -119,21 +112,21 @@ std::string readme_text(const DemoConfig& config, const DemoRegion& region, cons
 
 } // namespace
 
-DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
+DemoOutcome run(const DemoRequest& config, Diagnostics& /*diagnostics*/, Progress& progress)
 {
-    const Clock::time_point started = Clock::now();
+    const Stopwatch started;
     std::error_code error;
     std::filesystem::create_directories(config.out_dir, error);
     if (error) {
         throw InputError(config.out_dir.string() + ": cannot create output folder: " + error.message());
     }
-    DemoSummary summary;
-    const auto record = [&](const char* name, Clock::time_point since) {
-        summary.files.push_back({name, std::filesystem::file_size(config.out_dir / name), seconds_since(since)});
+    DemoOutcome summary;
+    const auto record = [&](const char* name, const Stopwatch& since) {
+        summary.files.push_back({name, std::filesystem::file_size(config.out_dir / name), since.seconds()});
     };
 
     progress.start("building the demo region");
-    Clock::time_point step = Clock::now();
+    Stopwatch step;
     const geo::GeosContext geos;
     const DemoRegion region = build_region(geos, config.seed);
     summary.level1_units = region.level1.size();
@@ -141,7 +134,7 @@ DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
     summary.level3_units = region.level3.size();
     write_geographies(geos, region, config.out_dir / "geographies.gpkg");
     record("geographies.gpkg", step);
-    step = Clock::now();
+    step.restart();
     const std::vector<CrossingPoint> points = make_crossing_points(geos, region, config.seed);
     for (const CrossingPoint& point : points) {
         (point.kind == PointKind::airport ? summary.airports : summary.land_points) += 1;
@@ -151,13 +144,13 @@ DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
     progress.finish();
 
     progress.start("simulating the population and the survey");
-    step = Clock::now();
+    step.restart();
     const SyntheticPopulation population = build_population(region, config.seed);
     summary.population = population.total;
     summary.enumeration_areas = population.areas.size();
     write_population(config.out_dir / "population.csv", region, population);
     record("population.csv", step);
-    step = Clock::now();
+    step.restart();
     const SurveySample survey = draw_survey(region, population, config.seed);
     summary.survey_persons = survey.persons.size();
     summary.survey_households = survey.households;
@@ -172,12 +165,13 @@ DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
     }
     write_survey(config.out_dir / "survey.csv", survey);
     record("survey.csv", step);
+    step.restart();
     write_controls(config.out_dir / "controls.csv", survey);
     record("controls.csv", step);
     progress.finish();
 
     progress.start("writing crossings");
-    step = Clock::now();
+    step.restart();
     CrossingsConfig crossings;
     crossings.seed = config.seed;
     crossings.persons = config.persons.value_or(persons_for_scale(config.scale));
@@ -185,7 +179,7 @@ DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
                                         region, points, crossings, progress);
     record("crossings.csv", step);
     record("crossings_truth.csv", step); // written in the same pass as crossings.csv
-    step = Clock::now();
+    step.restart();
     write_linkage_params(config.out_dir / "params.txt", crossings);
     record("params.txt", step);
     progress.finish();
@@ -196,7 +190,7 @@ DemoSummary generate_demo(const DemoConfig& config, Progress& progress)
     if (!file || std::fwrite(readme.data(), 1, readme.size(), file.get()) != readme.size()) {
         throw InputError((config.out_dir / "README.txt").string() + ": cannot write file");
     }
-    summary.seconds = seconds_since(started);
+    summary.seconds = started.seconds();
     return summary;
 }
 

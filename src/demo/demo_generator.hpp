@@ -2,6 +2,7 @@
 // points, crossings, survey, controls) for a fictional 3-country region. Runs before every stage.
 #pragma once
 
+#include "common/diagnostics.hpp"
 #include "common/progress.hpp"
 #include "demo/crossings.hpp"
 
@@ -22,7 +23,7 @@ std::string_view scale_name(Scale scale);
 /// Persons in crossings.csv for a scale: 3,000 / 200,000 / 5,000,000.
 std::uint64_t persons_for_scale(Scale scale);
 
-struct DemoConfig {
+struct DemoRequest {
     std::filesystem::path out_dir;
     std::uint64_t seed = 1;
     Scale scale = Scale::small;
@@ -35,7 +36,7 @@ struct DemoFile {
     double seconds = 0.0; ///< time spent producing it
 };
 
-struct DemoSummary {
+struct DemoOutcome {
     std::size_t level1_units = 0;
     std::size_t level2_units = 0;
     std::size_t level3_units = 0;
@@ -58,6 +59,6 @@ struct DemoSummary {
 /// Creates `out_dir` if needed and (over)writes geographies.gpkg, population.csv,
 /// crossing_points.csv, crossings.csv, crossings_truth.csv, params.txt, survey.csv, controls.csv
 /// and README.txt. Same seed and scale give byte-identical files.
-DemoSummary generate_demo(const DemoConfig& config, Progress& progress);
+[[nodiscard]] DemoOutcome run(const DemoRequest& request, Diagnostics& diagnostics, Progress& progress);
 
 } // namespace migratlas::demo

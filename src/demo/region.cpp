@@ -34,63 +34,14 @@ double DemoRegion::density(double x_km, double y_km) const
 
 namespace {
 
-struct Point {
-    double x = 0.0;
-    double y = 0.0;
-};
+using Point = geo::XY;
 
 constexpr std::array<const char*, 3> country_codes = {"XNA", "XSU", "XOE"};
-
-GeosGeometryPtr make_line(const GeosContext& geos, const std::vector<Point>& points)
-{
-    GEOSContextHandle_t h = geos.handle();
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(points.size()), 2);
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        GEOSCoordSeq_setXY_r(h, seq, static_cast<unsigned>(i), points[i].x, points[i].y);
-    }
-    return geos.own(GEOSGeom_createLineString_r(h, seq), "line construction");
-}
-
-GeosGeometryPtr make_polygon(const GeosContext& geos, std::vector<Point> ring)
-{
-    GEOSContextHandle_t h = geos.handle();
-    ring.push_back(ring.front());
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2);
-    for (std::size_t i = 0; i < ring.size(); ++i) {
-        GEOSCoordSeq_setXY_r(h, seq, static_cast<unsigned>(i), ring[i].x, ring[i].y);
-    }
-    GEOSGeometry* shell = GEOSGeom_createLinearRing_r(h, seq);
-    if (shell == nullptr) {
-        throw DataError("GEOS could not build a ring: " + geos.last_message());
-    }
-    return geos.own(GEOSGeom_createPolygon_r(h, shell, nullptr, 0), "polygon construction");
-}
-
-double area_of(const GeosContext& geos, const GEOSGeometry* g)
-{
-    double area = 0.0;
-    if (GEOSArea_r(geos.handle(), g, &area) == 0) {
-        throw DataError("GEOS area failed: " + geos.last_message());
-    }
-    return area;
-}
-
-double length_of(const GeosContext& geos, const GEOSGeometry* g)
-{
-    double length = 0.0;
-    if (GEOSLength_r(geos.handle(), g, &length) == 0) {
-        throw DataError("GEOS length failed: " + geos.last_message());
-    }
-    return length;
-}
 
 Point centroid_of(const GeosContext& geos, const GEOSGeometry* g)
 {
     const GeosGeometryPtr c = geos.own(GEOSGetCentroid_r(geos.handle(), g), "centroid");
-    Point p;
-    GEOSGeomGetX_r(geos.handle(), c.get(), &p.x);
-    GEOSGeomGetY_r(geos.handle(), c.get(), &p.y);
-    return p;
+    return geos.point_xy(c.get());
 }
 
 } // namespace
@@ -98,16 +49,16 @@ Point centroid_of(const GeosContext& geos, const GEOSGeometry* g)
 GeosGeometryPtr to_valid_multipolygon(const GeosContext& geos, GeosGeometryPtr g, const std::string& what)
 {
     GEOSContextHandle_t h = geos.handle();
-    if (!geos.predicate(GEOSisValid_r(h, g.get()), "validity check")) {
+    if (!geos.is_valid(g.get())) {
         g = geos.own(GEOSMakeValid_r(h, g.get()), "MakeValid");
     }
     // Parts under 1e-12 (a square metre whether in km2 or degrees2) are overlay crumbs, not land.
     constexpr double crumb_area = 1e-12;
     GeosGeometryPtr multi = geo::collect_polygons(geos, g.get(), crumb_area);
-    if (!geos.predicate(GEOSisValid_r(h, multi.get()), "validity check")) {
+    if (!geos.is_valid(multi.get())) {
         GeosGeometryPtr repaired = geos.own(GEOSMakeValid_r(h, multi.get()), "MakeValid");
         multi = geo::collect_polygons(geos, repaired.get(), crumb_area);
-        if (!geos.predicate(GEOSisValid_r(h, multi.get()), "validity check")) {
+        if (!geos.is_valid(multi.get())) {
             throw DataError("demo region: the geometry of " + what + " stays invalid after MakeValid: " +
                             geos.last_message());
         }
@@ -177,23 +128,9 @@ std::vector<Point> noisy_ray(Rng& rng, Point start, double angle, double length_
     return line;
 }
 
-struct BoundingBox {
-    double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
-};
-
-BoundingBox bounds_of(const GeosContext& geos, const GEOSGeometry* g)
-{
-    BoundingBox box;
-    GEOSGeom_getXMin_r(geos.handle(), g, &box.min_x);
-    GEOSGeom_getYMin_r(geos.handle(), g, &box.min_y);
-    GEOSGeom_getXMax_r(geos.handle(), g, &box.max_x);
-    GEOSGeom_getYMax_r(geos.handle(), g, &box.max_y);
-    return box;
-}
-
 bool contains_point(const GeosContext& geos, const GEOSPreparedGeometry* prepared, Point p)
 {
-    const GeosGeometryPtr point = geos.own(GEOSGeom_createPointFromXY_r(geos.handle(), p.x, p.y), "point");
+    const GeosGeometryPtr point = geos.point(p);
     return geos.predicate(GEOSPreparedContains_r(geos.handle(), prepared, point.get()), "contains");
 }
 
@@ -203,12 +140,12 @@ template <typename Weight>
 std::vector<Point> scatter_seeds(const GeosContext& geos, Rng& rng, const GEOSGeometry* shape, int count,
                                  double min_distance, Weight weight, double max_weight)
 {
-    const geo::GeosPreparedPtr prepared = geos.own_prepared(GEOSPrepare_r(geos.handle(), shape), "prepare");
-    const BoundingBox box = bounds_of(geos, shape);
+    const geo::GeosPreparedPtr prepared = geos.prepare(shape);
+    const geo::Envelope box = geos.extent(shape);
     std::vector<Point> seeds;
     int failures = 0;
     while (static_cast<int>(seeds.size()) < count) {
-        const Point p{rng.uniform(box.min_x, box.max_x), rng.uniform(box.min_y, box.max_y)};
+        const Point p{rng.uniform(box.xmin, box.xmax), rng.uniform(box.ymin, box.ymax)};
         if (!contains_point(geos, prepared.get(), p)) {
             continue;
         }
@@ -234,23 +171,21 @@ std::vector<Point> scatter_seeds(const GeosContext& geos, Rng& rng, const GEOSGe
 std::vector<GeosGeometryPtr> voronoi_children(const GeosContext& geos, const GEOSGeometry* parent,
                                               const std::vector<Point>& seeds, const std::string& what)
 {
-    GEOSContextHandle_t h = geos.handle();
-    std::vector<GEOSGeometry*> points;
+    std::vector<GeosGeometryPtr> points;
     points.reserve(seeds.size());
     for (const Point& p : seeds) {
-        points.push_back(GEOSGeom_createPointFromXY_r(h, p.x, p.y));
+        points.push_back(geos.point(p));
     }
-    const GeosGeometryPtr multipoint = geos.own(
-        GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, points.data(), static_cast<unsigned>(points.size())),
-        "multipoint");
+    const GeosGeometryPtr multipoint = geos.collection(GEOS_MULTIPOINT, std::move(points));
     // The parent is passed as the envelope so the diagram covers all of it.
-    const GeosGeometryPtr diagram = geos.own(GEOSVoronoiDiagram_r(h, multipoint.get(), parent, 0.0, 0), "Voronoi");
+    const GeosGeometryPtr diagram =
+        geos.own(GEOSVoronoiDiagram_r(geos.handle(), multipoint.get(), parent, 0.0, 0), "Voronoi");
     std::vector<GeosGeometryPtr> cells;
-    const int n = GEOSGetNumGeometries_r(h, diagram.get());
+    const int n = geos.num_geometries(diagram.get());
     for (int i = 0; i < n; ++i) {
-        GeosGeometryPtr clipped = intersection(geos, GEOSGetGeometryN_r(h, diagram.get(), i), parent);
+        GeosGeometryPtr clipped = intersection(geos, geos.geometry_n(diagram.get(), i), parent);
         GeosGeometryPtr cell = to_valid_multipolygon(geos, std::move(clipped), what);
-        if (GEOSGetNumGeometries_r(h, cell.get()) > 0) {
+        if (geos.num_geometries(cell.get()) > 0) {
             cells.push_back(std::move(cell));
         }
     }
@@ -289,7 +224,7 @@ RegionUnit make_unit(const GeosContext& geos, GeosGeometryPtr shape, int level)
 {
     RegionUnit unit;
     unit.level = level;
-    unit.area_km2 = area_of(geos, shape.get());
+    unit.area_km2 = geos.area(shape.get());
     const Point c = centroid_of(geos, shape.get());
     unit.centroid_x_km = c.x;
     unit.centroid_y_km = c.y;
@@ -317,13 +252,13 @@ std::string three_digits(int n) { return (n < 100 ? "0" : "") + two_digits(n); }
 /// Mean density over a unit from a regular grid of about 150 points inside it, times its area.
 double integrate_population(const GeosContext& geos, const DemoRegion& region, const RegionUnit& unit)
 {
-    const geo::GeosPreparedPtr prepared = geos.own_prepared(GEOSPrepare_r(geos.handle(), unit.shape.get()), "prepare");
-    const BoundingBox box = bounds_of(geos, unit.shape.get());
+    const geo::GeosPreparedPtr prepared = geos.prepare(unit.shape.get());
+    const geo::Envelope box = geos.extent(unit.shape.get());
     const double step = std::sqrt(unit.area_km2 / 150.0);
     double sum = 0.0;
     int inside = 0;
-    for (double y = box.min_y + step / 2; y < box.max_y; y += step) {
-        for (double x = box.min_x + step / 2; x < box.max_x; x += step) {
+    for (double y = box.ymin + step / 2; y < box.ymax; y += step) {
+        for (double x = box.xmin + step / 2; x < box.xmax; x += step) {
             if (contains_point(geos, prepared.get(), {x, y})) {
                 sum += region.density(x, y);
                 ++inside;
@@ -346,7 +281,7 @@ DemoRegion build_region(const GeosContext& geos, std::uint64_t seed, const Regio
     region.frame.lat0 = 5.0 + rng.uniform(-1.0, 1.0);
 
     constexpr double radius_km = 330.0;
-    region.land = to_valid_multipolygon(geos, make_polygon(geos, landmass_ring(rng, radius_km)), "the landmass");
+    region.land = to_valid_multipolygon(geos, geos.polygon(landmass_ring(rng, radius_km)), "the landmass");
 
     // Three noisy borders radiate from a tripoint near the middle; the angular shares make
     // the first wedge the largest country (the reporting country).
@@ -374,7 +309,7 @@ DemoRegion build_region(const GeosContext& geos, std::uint64_t seed, const Regio
             }
             const std::vector<Point>& next = rays[(i + 1) % 3];
             ring.insert(ring.end(), next.rbegin(), next.rend() - 1);
-            GeosGeometryPtr wedge = to_valid_multipolygon(geos, make_polygon(geos, ring), "a country wedge");
+            GeosGeometryPtr wedge = to_valid_multipolygon(geos, geos.polygon(ring), "a country wedge");
             country = intersection(geos, region.land.get(), wedge.get());
             if (taken) {
                 country = difference(geos, country.get(), taken.get());
@@ -385,13 +320,13 @@ DemoRegion build_region(const GeosContext& geos, std::uint64_t seed, const Regio
         }
         country = to_valid_multipolygon(geos, std::move(country), std::string("country ") + country_codes[i]);
         taken = taken ? geos.own(GEOSUnion_r(h, taken.get(), country.get()), "union")
-                      : geos.own(GEOSGeom_clone_r(h, country.get()), "clone");
+                      : geos.clone(country.get());
         countries.push_back(std::move(country));
     }
     // Largest area first: XNA, then XSU, then XOE.
     std::vector<std::pair<double, std::size_t>> by_area;
     for (std::size_t i = 0; i < countries.size(); ++i) {
-        by_area.emplace_back(area_of(geos, countries[i].get()), i);
+        by_area.emplace_back(geos.area(countries[i].get()), i);
     }
     std::stable_sort(by_area.begin(), by_area.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::array<std::size_t, 3> ray_country_index{}; // wedge index -> position in level1
@@ -407,13 +342,13 @@ DemoRegion build_region(const GeosContext& geos, std::uint64_t seed, const Regio
     for (std::size_t i = 0; i < 3; ++i) {
         const std::size_t a = ray_country_index[(i + 2) % 3];
         const std::size_t b = ray_country_index[i];
-        const GeosGeometryPtr ray = make_line(geos, rays[i]);
+        const GeosGeometryPtr ray = geos.line_string(rays[i]);
         LandBorder border;
         border.country_a = region.level1[std::min(a, b)].code;
         border.country_b = region.level1[std::max(a, b)].code;
         GeosGeometryPtr on_land = intersection(geos, ray.get(), region.land.get());
         border.line = geos.own(GEOSLineMerge_r(h, on_land.get()), "line merge");
-        border.length_km = length_of(geos, border.line.get());
+        border.length_km = geos.length(border.line.get());
         region.borders.push_back(std::move(border));
     }
     std::stable_sort(region.borders.begin(), region.borders.end(), [](const LandBorder& x, const LandBorder& y) {
@@ -521,14 +456,11 @@ DemoRegion build_region(const GeosContext& geos, std::uint64_t seed, const Regio
         }
     }
     const auto set_border_distance = [&](RegionUnit& unit, const std::string& country_code) {
-        const GeosGeometryPtr centre =
-            geos.own(GEOSGeom_createPointFromXY_r(h, unit.centroid_x_km, unit.centroid_y_km), "point");
+        const GeosGeometryPtr centre = geos.point({unit.centroid_x_km, unit.centroid_y_km});
         double best = 1e12;
         for (const LandBorder& border : region.borders) {
             if (border.country_a == country_code || border.country_b == country_code) {
-                double d = 0.0;
-                GEOSDistance_r(h, centre.get(), border.line.get(), &d);
-                best = std::min(best, d);
+                best = std::min(best, geos.distance(centre.get(), border.line.get()));
             }
         }
         unit.border_distance_km = best;

@@ -22,7 +22,7 @@ std::string CheckReport::to_json() const
     j["driver"] = driver;
     j["crs"] = crs;
     j["features_read"] = features_read;
-    j["units"] = units;
+    j["units"] = units;  // not a product name
     j["invalid_repaired"] = invalid_repaired;
     j["parts_merged"] = parts_merged;
     j["missing_code"] = missing_code;
@@ -49,10 +49,6 @@ std::string CheckReport::to_json() const
     j["units_replaced"] = units_replaced;
     j["units_in_workspace"] = units_in_workspace;
     j["neighbour_pairs"] = neighbour_pairs;
-    j["warnings"] = warnings;
-    j["errors"] = errors;
-    j["messages_suppressed"] = messages_suppressed;
-    j["usable"] = usable();
     return j.dump(2);
 }
 

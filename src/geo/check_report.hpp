@@ -1,5 +1,5 @@
-// The outcome of geo check / geo import: counts, CRS, total area, warnings and errors.
-// Printed by the CLI (text or one JSON object) and summarised in the run log.
+// The outcome of geo check / geo import: counts, CRS, total area (its diagnostics are kept apart).
+// Printed by the CLI (text or JSON) and summarised in the run log.
 #pragma once
 
 #include <cstdint>
@@ -39,12 +39,8 @@ struct CheckReport {
     std::uint64_t units_replaced = 0;     ///< existing workspace units with a code of this source
     std::uint64_t units_in_workspace = 0; ///< after the import
     std::uint64_t neighbour_pairs = 0;    ///< unit_neighbours rows of the affected levels
-    std::vector<std::string> warnings;
-    std::vector<std::string> errors;
-    std::uint64_t messages_suppressed = 0;
-
-    [[nodiscard]] bool usable() const { return errors.empty(); }
-    /// One JSON object (nlohmann_json), keys as the field names above, pretty-printed.
+    /// One JSON object (nlohmann_json), keys as the field names above, pretty-printed; the
+    /// warnings and errors are the run's diagnostics, reported beside it (cli/report.hpp).
     [[nodiscard]] std::string to_json() const;
     /// A few lines for a terminal: what was read, what was built, what is wrong.
     [[nodiscard]] std::string summary() const;

@@ -7,8 +7,8 @@ namespace migratlas::geo {
 Envelope envelope_of(const GeosContext& geos, const GEOSGeometry* geometry)
 {
     Envelope box{1, 1, -1, -1};
-    if (geometry != nullptr && GEOSisEmpty_r(geos.handle(), geometry) == 0) {
-        GEOSGeom_getExtent_r(geos.handle(), geometry, &box.xmin, &box.ymin, &box.xmax, &box.ymax);
+    if (geometry != nullptr && !geos.is_empty(geometry)) {
+        box = geos.extent(geometry);
     }
     return box;
 }

@@ -12,10 +12,6 @@
 
 namespace migratlas::geo {
 
-struct Envelope {
-    double xmin = 0, ymin = 0, xmax = 0, ymax = 0;
-};
-
 /// Envelope of a geometry; an empty geometry gets an inverted envelope that matches nothing.
 [[nodiscard]] Envelope envelope_of(const GeosContext& geos, const GEOSGeometry* geometry);
 

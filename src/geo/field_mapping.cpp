@@ -7,20 +7,22 @@ namespace migratlas::geo {
 void FieldMapping::validate() const
 {
     if (code_field.empty() || name_field.empty()) {
-        throw UsageError("--code-field and --name-field are required: they name the columns holding each unit's code and name");
+        throw SettingError(code_field.empty() ? "code_field" : "name_field",
+            "is required: code_field and name_field name the columns holding each unit's code and name");
     }
     if (level.has_value() == !level_field.empty()) {
-        throw UsageError("give exactly one of --level N and --level-field F (MEGA level: 1 country, 2 first subnational, 3 next)");
+        throw SettingError("level", "give exactly one of level N and level_field F (MEGA level: 1 country, 2 first subnational, 3 next)");
     }
     if (level && (*level < 1 || *level > 9)) {
-        throw UsageError("--level must be between 1 and 9, got " + std::to_string(*level));
+        throw SettingError("level", "must be between 1 and 9, got " + std::to_string(*level));
     }
     const int parent_rules = (parent_field.empty() ? 0 : 1) + (parent_code.empty() ? 0 : 1) + (parent_code_length ? 1 : 0);
     if (parent_rules > 1) {
-        throw UsageError("give at most one of --parent-field, --parent-code and --parent-code-length");
+        throw SettingError(parent_field.empty() ? "parent_code" : "parent_field",
+            "give at most one of parent_field, parent_code and parent_code_length");
     }
     if (parent_code_length && *parent_code_length < 1) {
-        throw UsageError("--parent-code-length must be at least 1");
+        throw SettingError("parent_code_length", "must be at least 1");
     }
 }
 

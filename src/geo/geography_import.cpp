@@ -2,12 +2,13 @@
 
 #include "common/error.hpp"
 #include "common/run_log.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/hierarchy_check.hpp"
 #include "geo/neighbours.hpp"
 #include "geo/source_reader.hpp"
 #include "geo/unit_store.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 #include <unordered_map>
@@ -24,9 +25,8 @@ struct Analysis {
 };
 
 Analysis analyse(const GeosContext& geos, const std::string& source_spec, const GeographyOptions& options,
-    std::vector<Unit> existing, bool parents_known, Progress& progress)
+    std::vector<Unit> existing, bool parents_known, Diagnostics& diagnostics, Progress& progress)
 {
-    Diagnostics diagnostics(options.strict);
     SourceData data = read_source(source_spec, options.mapping, geos, diagnostics, progress);
     const std::string source = source_label(source_spec);
     BuildResult built = build_units(geos, data, options.name_conflict, diagnostics);
@@ -52,7 +52,7 @@ Analysis analyse(const GeosContext& geos, const std::string& source_spec, const 
             diagnostics.warn("code_replaced", pos, "code '" + unit.info.code + "' replaces workspace unit '" +
                 unit.info.name + "' (level " + std::to_string(unit.info.level) + ", from " + unit.source +
                 ") with '" + incoming.info.name + "' (level " + std::to_string(incoming.info.level) +
-                "); use --code-prefix if these are different units");
+                "); use code_prefix if these are different units");
         }
     }
     for (Unit& unit : built.units) {
@@ -66,7 +66,7 @@ Analysis analyse(const GeosContext& geos, const std::string& source_spec, const 
     if (analysis.incoming.empty()) {
         diagnostics.error("no_units", pos, "no feature of layer '" + data.layer + "' became a unit (" +
             std::to_string(data.features_read) + " read, " + std::to_string(diagnostics.rejected()) +
-            " rejected); check --code-field, --where and the rejects above");
+            " rejected); check code_field, where and the rejects");
     }
 
     std::vector<const Unit*> hierarchy;
@@ -111,14 +111,6 @@ Analysis analyse(const GeosContext& geos, const std::string& source_spec, const 
         report.area_km2_total += unit.info.area_km2;
         ++report.units_by_level[unit.info.level];
     }
-    for (const Diagnostic& d : diagnostics.entries()) {
-        if (d.severity == Severity::error) {
-            report.errors.push_back(d.to_string());
-        } else if (d.severity == Severity::warning) {
-            report.warnings.push_back(d.to_string());
-        }
-    }
-    report.messages_suppressed = diagnostics.suppressed();
     // Every feature read is either in a unit or rejected with a reason (DESIGN: counts reconcile).
     if (data.features.size() + report.rejected != report.features_read) {
         throw Error(source + ": internal count mismatch: " + std::to_string(report.features_read) + " read, " +
@@ -134,57 +126,55 @@ std::string tolerance_text(double km2)
     return text;
 }
 
-} // namespace
-
-std::vector<std::pair<std::string, std::string>> run_parameters(const GeographyOptions& options)
+/// Range checks of the settings: the stage owns them, so every front end gets the same ones.
+void check_settings(const GeoRequest& request)
 {
-    auto parameters = options.mapping.parameters();
-    parameters.emplace_back("name_conflict", options.name_conflict == NameConflict::error ? "error" : "keep-largest");
-    parameters.emplace_back("tolerance_km2", tolerance_text(options.tolerance_km2));
-    if (options.strict) {
-        parameters.emplace_back("strict", "true");
+    request.options.mapping.validate();
+    if (!(request.options.tolerance_km2 >= 0)) {
+        throw SettingError("tolerance_km2", "must be a non-negative area in km2");
     }
-    return parameters;
 }
 
-CheckReport check_geography(const std::string& source, const GeographyOptions& options,
-    const std::optional<std::filesystem::path>& workspace, Progress& progress)
+/// The figures of a report as run_log counts under stage "geo".
+void add_report_counts(RunLog& log, const CheckReport& report)
 {
-    const GeosContext geos;
-    std::vector<Unit> existing;
-    if (workspace) {
-        GDALDatasetUniquePtr dataset = open_workspace_readonly(*workspace);
-        if (has_units(*dataset)) {
-            existing = read_units(*dataset, geos);
+    const std::pair<const char*, std::uint64_t> counts[] = {{"features_read", report.features_read},
+        {"features_accepted", report.features_read - report.rejected}, {"units", report.units},  // not a product name
+        {"invalid_repaired", report.invalid_repaired}, {"parts_merged", report.parts_merged},
+        {"duplicate_codes", report.duplicate_codes}, {"units_replaced", report.units_replaced},
+        {"units_in_workspace", report.units_in_workspace}, {"neighbour_pairs", report.neighbour_pairs},
+        {"overlaps", report.overlaps}, {"gaps", report.gaps}};
+    for (const auto& [name, value] : counts) {
+        log.add_count("geo", name, static_cast<std::int64_t>(value));
+    }
+    for (const auto& [reason, n] : report.rejected_by_reason) {
+        log.add_count("geo", "rejected:" + reason, static_cast<std::int64_t>(n));
+    }
+}
+
+void add_source_input(RunLog& log, const std::string& source)
+{
+    if (source.rfind("PG:", 0) != 0) {
+        log.add_input("geographies", source);
+    } else {
+        log.inputs.push_back(RunLog::Input{"geographies", "PostGIS source (connection string not logged)", ""});
+    }
+}
+
+void add_warning_notes(RunLog& log, const Diagnostics& diagnostics)
+{
+    constexpr std::size_t max_notes = 100;
+    for (const Diagnostic& d : diagnostics.entries()) {
+        if (d.severity == Severity::warning && log.notes.size() < max_notes) {
+            log.notes.push_back(d.to_string());
         }
     }
-    return analyse(geos, source, options, std::move(existing), workspace.has_value(), progress).report;
 }
 
-CheckReport import_geography(const std::string& source, const GeographyOptions& options,
-    const std::filesystem::path& workspace_path, Progress& progress)
+/// Units of the levels the import touched get their neighbours recomputed; the others keep theirs.
+std::vector<Neighbour> updated_neighbours(const GeosContext& geos, const std::vector<Unit>& units,
+    const std::vector<Neighbour>& old_neighbours, const CheckReport& report, Progress& progress)
 {
-    RunLog log;
-    log.command = "geo import";
-    log.started_utc = utc_now_iso();
-    const GeosContext geos;
-    Workspace workspace(workspace_path);
-    std::vector<Unit> existing;
-    std::vector<Neighbour> old_neighbours;
-    if (has_units(workspace.dataset())) {
-        existing = read_units(workspace.dataset(), geos);
-        old_neighbours = read_neighbours(workspace.dataset());
-    }
-    Analysis analysis = analyse(geos, source, options, std::move(existing), true, progress);
-    CheckReport& report = analysis.report;
-    if (!report.usable()) {
-        return report;  // the Workspace destructor discards the temporary copy
-    }
-
-    std::vector<Unit> units = std::move(analysis.kept);
-    for (Unit& unit : analysis.incoming) {
-        units.push_back(std::move(unit));
-    }
     std::set<int> affected;
     for (const auto& [level, n] : report.units_by_level) {
         affected.insert(level);
@@ -198,39 +188,77 @@ CheckReport import_geography(const std::string& source, const GeographyOptions& 
     progress.start("computing neighbours");
     std::vector<Neighbour> neighbours = compute_neighbours(geos, recompute);
     progress.finish();
-    report.neighbour_pairs = neighbours.size();
     for (const Neighbour& n : old_neighbours) {
         if (affected.count(n.level) == 0) {
             neighbours.push_back(n);
         }
     }
+    return neighbours;
+}
 
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> run_parameters(const GeographyOptions& options)
+{
+    auto parameters = options.mapping.parameters();
+    parameters.emplace_back("name_conflict", options.name_conflict == NameConflict::error ? "error" : "keep-largest");
+    parameters.emplace_back("tolerance_km2", tolerance_text(options.tolerance_km2));
+    return parameters;
+}
+
+CheckReport run_check(const GeoRequest& request, Diagnostics& diagnostics, Progress& progress)
+{
+    check_settings(request);
+    const GeosContext geos;
+    std::vector<Unit> existing;
+    if (!request.workspace.empty()) {
+        GDALDatasetUniquePtr dataset = workspace::open_readonly(request.workspace);
+        if (has_units(*dataset)) {
+            existing = read_units(*dataset, geos);
+        }
+    }
+    return analyse(geos, request.source, request.options, std::move(existing), !request.workspace.empty(),
+        diagnostics, progress).report;
+}
+
+CheckReport run_import(const GeoRequest& request, Diagnostics& diagnostics, Progress& progress)
+{
+    check_settings(request);
+    if (request.workspace.empty()) {
+        throw SettingError("workspace", "geo import needs a workspace to import into");
+    }
+    RunLog log;
+    log.command = "geo import";
+    log.started_utc = utc_now_iso();
+    const GeosContext geos;
+    workspace::Workspace workspace(request.workspace);
+    std::vector<Unit> existing;
+    std::vector<Neighbour> old_neighbours;
+    if (has_units(workspace.dataset())) {
+        existing = read_units(workspace.dataset(), geos);
+        old_neighbours = read_neighbours(workspace.dataset());
+    }
+    Analysis analysis = analyse(geos, request.source, request.options, std::move(existing), true, diagnostics, progress);
+    CheckReport& report = analysis.report;
+    if (diagnostics.has_errors()) {
+        return report;  // written stays false; the Workspace destructor discards the temporary copy
+    }
+
+    std::vector<Unit> units = std::move(analysis.kept);
+    for (Unit& unit : analysis.incoming) {
+        units.push_back(std::move(unit));
+    }
+    std::vector<Neighbour> neighbours = updated_neighbours(geos, units, old_neighbours, report, progress);
+    report.neighbour_pairs = neighbours.size() - std::count_if(old_neighbours.begin(), old_neighbours.end(),
+        [&](const Neighbour& n) { return report.units_by_level.count(n.level) == 0; });
     write_units(workspace, geos, units);
     write_neighbours(workspace, neighbours);
     report.units_in_workspace = units.size();
 
-    log.parameters = run_parameters(options);
-    if (source.rfind("PG:", 0) != 0) {
-        log.add_input("geographies", source);
-    } else {
-        log.inputs.push_back(RunLog::Input{"geographies", "PostGIS source (connection string not logged)", ""});
-    }
-    const std::pair<const char*, std::uint64_t> counts[] = {{"features_read", report.features_read},
-        {"features_accepted", report.features_read - report.rejected}, {"units", report.units},
-        {"invalid_repaired", report.invalid_repaired}, {"parts_merged", report.parts_merged},
-        {"duplicate_codes", report.duplicate_codes}, {"units_replaced", report.units_replaced},
-        {"units_in_workspace", report.units_in_workspace}, {"neighbour_pairs", report.neighbour_pairs},
-        {"overlaps", report.overlaps}, {"gaps", report.gaps}};
-    for (const auto& [name, value] : counts) {
-        log.add_count("geo", name, static_cast<std::int64_t>(value));
-    }
-    for (const auto& [reason, n] : report.rejected_by_reason) {
-        log.add_count("geo", "rejected:" + reason, static_cast<std::int64_t>(n));
-    }
-    constexpr std::size_t max_notes = 100;
-    for (std::size_t i = 0; i < report.warnings.size() && i < max_notes; ++i) {
-        log.notes.push_back(report.warnings[i]);
-    }
+    log.parameters = run_parameters(request.options);
+    add_source_input(log, request.source);
+    add_report_counts(log, report);
+    add_warning_notes(log, diagnostics);
     log.finished_utc = utc_now_iso();
     workspace.append_run_log(log);
     workspace.commit();

@@ -30,9 +30,9 @@ std::pair<std::uint64_t, double> pieces_above(const GeosContext& geos, const GEO
     const GeosGeometryPtr polygons = collect_polygons(geos, geometry);
     std::uint64_t count = 0;
     double total = 0;
-    const int n = GEOSGetNumGeometries_r(geos.handle(), polygons.get());
+    const int n = geos.num_geometries(polygons.get());
     for (int i = 0; i < n; ++i) {
-        const double km2 = area_km2(geos, GEOSGetGeometryN_r(geos.handle(), polygons.get(), i));
+        const double km2 = area_km2(geos, geos.geometry_n(polygons.get(), i));
         if (km2 > tolerance_km2) {
             ++count;
             total += km2;
@@ -58,7 +58,7 @@ void check_parents(const std::vector<const Unit*>& hierarchy, const std::vector<
         if (parent.empty()) {
             result.orphans.push_back(unit.info.code);
             diagnostics.error("orphan", pos, "level-" + std::to_string(unit.info.level) + " unit " + unit_label(unit) +
-                " has no parent code; give --parent-field, --parent-code or --parent-code-length");
+                " has no parent code; give parent_field, parent_code or parent_code_length");
             continue;
         }
         const auto found = by_code.find(parent);
@@ -94,7 +94,7 @@ void check_parents(const std::vector<const Unit*>& hierarchy, const std::vector<
         }
         diagnostics.warn("parent_unverified", pos, std::to_string(unverified.size()) + " units refer to " +
             std::to_string(distinct.size()) + " parent codes outside the source (" + list +
-            "); pass --workspace to verify them");
+            "); give a workspace to verify them");
     }
 }
 
@@ -122,7 +122,7 @@ void check_overlaps(const GeosContext& geos, const std::vector<const Unit*>& hie
                 continue;
             }
             if (!prepared) {
-                prepared = geos.own_prepared(GEOSPrepare_r(h, a.geometry.get()), "prepare");
+                prepared = geos.prepare(a.geometry.get());
             }
             if (!geos.predicate(GEOSPreparedIntersects_r(h, prepared.get(), b.geometry.get()), "intersects")) {
                 continue;
@@ -169,12 +169,11 @@ void check_coverage(const GeosContext& geos, const std::vector<const Unit*>& hie
             continue;
         }
         const Unit& parent = *by_code[parent_code];
-        std::vector<GEOSGeometry*> clones;
+        std::vector<GeosGeometryPtr> clones;
         for (const Unit* child : members) {
-            clones.push_back(GEOSGeom_clone_r(h, child->geometry.get()));
+            clones.push_back(geos.clone(child->geometry.get()));
         }
-        const GeosGeometryPtr collection = geos.own(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, clones.data(),
-            static_cast<unsigned int>(clones.size())), "collection");
+        const GeosGeometryPtr collection = geos.collection(GEOS_GEOMETRYCOLLECTION, std::move(clones));
         const GeosGeometryPtr covered = geos.own(GEOSUnaryUnion_r(h, collection.get()), "union of children");
         const GeosGeometryPtr gap = geos.own(GEOSDifference_r(h, parent.geometry.get(), covered.get()), "difference");
         const auto [gap_pieces, gap_km2] = pieces_above(geos, gap.get(), options.tolerance_km2);

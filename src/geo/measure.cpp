@@ -5,6 +5,7 @@
 
 #include <geodesic.h>
 
+#include <vector>
 
 namespace migratlas::geo {
 
@@ -22,41 +23,31 @@ const geod_geodesic& wgs84()
     return geodesic;
 }
 
-double sequence_length_km(const GeosContext& geos, const GEOSCoordSequence* sequence)
+double path_length_km(const std::vector<XY>& vertices)
 {
-    unsigned int size = 0;
-    GEOSCoordSeq_getSize_r(geos.handle(), sequence, &size);
     double total_m = 0;
-    double prev_x = 0, prev_y = 0;
-    for (unsigned int i = 0; i < size; ++i) {
-        double x = 0, y = 0;
-        GEOSCoordSeq_getXY_r(geos.handle(), sequence, i, &x, &y);
-        if (i > 0) {
-            double s12 = 0;
-            geod_inverse(&wgs84(), prev_y, prev_x, y, x, &s12, nullptr, nullptr);
-            total_m += s12;
-        }
-        prev_x = x;
-        prev_y = y;
+    for (std::size_t i = 1; i < vertices.size(); ++i) {
+        double s12 = 0;
+        geod_inverse(&wgs84(), vertices[i - 1].y, vertices[i - 1].x, vertices[i].y, vertices[i].x, &s12, nullptr, nullptr);
+        total_m += s12;
     }
     return total_m / 1000.0;
 }
 
 double linework_km(const GeosContext& geos, const GEOSGeometry* geometry)
 {
-    const GEOSContextHandle_t h = geos.handle();
-    switch (GEOSGeomTypeId_r(h, geometry)) {
+    switch (geos.type_id(geometry)) {
     case GEOS_LINESTRING:
     case GEOS_LINEARRING:
-        return sequence_length_km(geos, GEOSGeom_getCoordSeq_r(h, geometry));
+        return path_length_km(geos.coordinates(geometry));
     case GEOS_POLYGON: {
-        if (GEOSisEmpty_r(h, geometry) == 1) {
+        if (geos.is_empty(geometry)) {
             return 0;
         }
-        double total = linework_km(geos, GEOSGetExteriorRing_r(h, geometry));
-        const int holes = GEOSGetNumInteriorRings_r(h, geometry);
+        double total = linework_km(geos, geos.exterior_ring(geometry));
+        const int holes = geos.num_interior_rings(geometry);
         for (int i = 0; i < holes; ++i) {
-            total += linework_km(geos, GEOSGetInteriorRingN_r(h, geometry, i));
+            total += linework_km(geos, geos.interior_ring_n(geometry, i));
         }
         return total;
     }
@@ -64,9 +55,9 @@ double linework_km(const GeosContext& geos, const GEOSGeometry* geometry)
     case GEOS_MULTIPOLYGON:
     case GEOS_GEOMETRYCOLLECTION: {
         double total = 0;
-        const int parts = GEOSGetNumGeometries_r(h, geometry);
+        const int parts = geos.num_geometries(geometry);
         for (int i = 0; i < parts; ++i) {
-            total += linework_km(geos, GEOSGetGeometryN_r(h, geometry, i));
+            total += linework_km(geos, geos.geometry_n(geometry, i));
         }
         return total;
     }
@@ -79,17 +70,16 @@ double linework_km(const GeosContext& geos, const GEOSGeometry* geometry)
 
 LonLat envelope_centre(const GeosContext& geos, const GEOSGeometry* geometry)
 {
-    if (GEOSisEmpty_r(geos.handle(), geometry) == 1) {
+    if (geos.is_empty(geometry)) {
         return {};
     }
-    double xmin = 0, ymin = 0, xmax = 0, ymax = 0;
-    GEOSGeom_getExtent_r(geos.handle(), geometry, &xmin, &ymin, &xmax, &ymax);
-    return {(xmin + xmax) / 2, (ymin + ymax) / 2};
+    const Envelope box = geos.extent(geometry);
+    return {(box.xmin + box.xmax) / 2, (box.ymin + box.ymax) / 2};
 }
 
 double area_km2(const GeosContext& geos, const GEOSGeometry* geometry)
 {
-    if (GEOSisEmpty_r(geos.handle(), geometry) == 1) {
+    if (geos.is_empty(geometry)) {
         return 0;
     }
     const LonLat centre = envelope_centre(geos, geometry);
@@ -99,11 +89,7 @@ double area_km2(const GeosContext& geos, const GEOSGeometry* geometry)
     // a parent's long edge and its children's many short ones would measure several km2.
     const GeosGeometryPtr dense = geos.own(GEOSDensify_r(geos.handle(), geometry, densify_step_deg), "densify");
     const GeosGeometryPtr projected = projection.forward(geos, dense.get());
-    double area_m2 = 0;
-    if (GEOSArea_r(geos.handle(), projected.get(), &area_m2) == 0) {
-        throw Error("GEOS area failed: " + geos.last_message());
-    }
-    return area_m2 / 1e6;
+    return geos.area(projected.get()) / 1e6;
 }
 
 double length_km(const GeosContext& geos, const GEOSGeometry* geometry)
@@ -123,24 +109,18 @@ double distance_km(const GeosContext& geos, const GEOSGeometry* geometry, LonLat
     const LocalProjection projection(LocalProjection::Kind::equidistant, point.lon, point.lat);
     const GeosGeometryPtr projected = projection.forward(geos, geometry);
     // The point is the projection's origin.
-    const GeosGeometryPtr origin = geos.own(GEOSGeom_createPointFromXY_r(geos.handle(), 0.0, 0.0), "point");
-    double distance_m = 0;
-    if (GEOSDistance_r(geos.handle(), projected.get(), origin.get(), &distance_m) == 0) {
-        throw Error("GEOS distance failed: " + geos.last_message());
-    }
-    return distance_m / 1000.0;
+    const GeosGeometryPtr origin = geos.point({0.0, 0.0});
+    return geos.distance(projected.get(), origin.get()) / 1000.0;
 }
 
 LonLat representative_point(const GeosContext& geos, const GEOSGeometry* geometry)
 {
-    if (GEOSisEmpty_r(geos.handle(), geometry) == 1) {
+    if (geos.is_empty(geometry)) {
         throw DataError("cannot place a representative point in an empty geometry");
     }
     const GeosGeometryPtr point = geos.own(GEOSPointOnSurface_r(geos.handle(), geometry), "PointOnSurface");
-    LonLat result;
-    GEOSGeomGetX_r(geos.handle(), point.get(), &result.lon);
-    GEOSGeomGetY_r(geos.handle(), point.get(), &result.lat);
-    return result;
+    const XY xy = geos.point_xy(point.get());
+    return {xy.x, xy.y};
 }
 
 } // namespace migratlas::geo

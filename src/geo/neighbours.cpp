@@ -20,7 +20,7 @@ void level_neighbours(const GeosContext& geos, const std::vector<const Unit*>& u
     std::vector<const GEOSGeometry*> raw;
     for (const Unit* unit : units) {
         boundaries.push_back(geos.own(GEOSBoundary_r(h, unit->geometry.get()), "boundary"));
-        prepared.push_back(geos.own_prepared(GEOSPrepare_r(h, boundaries.back().get()), "prepare"));
+        prepared.push_back(geos.prepare(boundaries.back().get()));
         raw.push_back(boundaries.back().get());
     }
     const EnvelopeIndex index(geos, raw);
@@ -44,8 +44,7 @@ void level_neighbours(const GeosContext& geos, const std::vector<const Unit*>& u
                 km = length_km(geos, shared.get());
             }
             if (km <= 0 && snap_deg > 0) {
-                double distance = 0;
-                if (GEOSDistance_r(h, raw[i], raw[j], &distance) == 1 && distance <= snap_deg) {
+                if (geos.distance(raw[i], raw[j]) <= snap_deg) {
                     const GeosGeometryPtr band = geos.own(GEOSBuffer_r(h, raw[j], snap_deg, 4), "buffer");
                     const GeosGeometryPtr near = geos.own(GEOSIntersection_r(h, raw[i], band.get()), "intersection");
                     km = length_km(geos, near.get());

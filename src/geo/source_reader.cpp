@@ -68,7 +68,7 @@ OGRLayer& select_layer(GDALDataset& dataset, const std::string& source, const st
     if (wanted.empty()) {
         if (dataset.GetLayerCount() > 1) {
             throw UsageError(source + ": has " + std::to_string(dataset.GetLayerCount()) + " layers (" +
-                layer_names(dataset) + "); choose one with --layer");
+                layer_names(dataset) + "); choose one with the setting layer");
         }
         return *dataset.GetLayer(0);
     }
@@ -79,7 +79,7 @@ OGRLayer& select_layer(GDALDataset& dataset, const std::string& source, const st
     return *layer;
 }
 
-int require_field(OGRLayer& layer, const std::string& source, const std::string& field, const char* flag)
+int require_field(OGRLayer& layer, const std::string& source, const std::string& field, const char* setting)
 {
     OGRFeatureDefn* defn = layer.GetLayerDefn();
     const int index = defn->GetFieldIndex(field.c_str());
@@ -90,7 +90,7 @@ int require_field(OGRLayer& layer, const std::string& source, const std::string&
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         fields += (fields.empty() ? "" : ", ") + std::string(defn->GetFieldDefn(i)->GetNameRef());
     }
-    throw InputError(source + ": layer '" + layer.GetName() + "' has no field '" + field + "' (" + flag +
+    throw InputError(source + ": layer '" + layer.GetName() + "' has no field '" + field + "' (" + setting +
         "); its fields are: " + (fields.empty() ? "(none)" : fields));
 }
 
@@ -124,12 +124,12 @@ CrsChoice choose_crs(OGRLayer& layer, const std::string& source, const std::stri
     const OGRSpatialReference* declared = layer.GetSpatialRef();
     if (!mapping.assume_srs.empty()) {
         if (choice.srs.SetFromUserInput(mapping.assume_srs.c_str()) != OGRERR_NONE) {
-            throw UsageError("--assume-srs '" + mapping.assume_srs + "' is not a CRS PROJ knows (try EPSG:4326 or EPSG:32718)");
+            throw SettingError("assume_srs", "'" + mapping.assume_srs + "' is not a CRS PROJ knows (try EPSG:4326 or EPSG:32718)");
         }
-        choice.description = describe_srs(choice.srs) + " (from --assume-srs)";
+        choice.description = describe_srs(choice.srs) + " (from assume_srs)";
         if (declared != nullptr) {
             diagnostics.warn("crs_overridden", pos, "the source's CRS is " + describe_srs(*declared) +
-                "; --assume-srs " + mapping.assume_srs + " is used instead");
+                "; assume_srs " + mapping.assume_srs + " is used instead");
         }
     } else if (declared != nullptr) {
         choice.srs = *declared;
@@ -149,7 +149,7 @@ CrsChoice choose_crs(OGRLayer& layer, const std::string& source, const std::stri
             throw InputError(source + ": layer '" + layer.GetName() + "' declares no CRS and " +
                 (lon_lat_format ? "its coordinates are not longitude/latitude" + where
                                 : "its format (" + driver + ") does not imply one") +
-                "; give it with --assume-srs EPSG:<code>");
+                "; give it with the setting assume_srs (EPSG:<code>)");
         }
         choice.srs.importFromEPSG(4326);
         choice.description = "EPSG:4326 (assumed: " + driver + " without a declared CRS, coordinates fit lon/lat)";
@@ -164,12 +164,12 @@ CrsChoice choose_crs(OGRLayer& layer, const std::string& source, const std::stri
             throw InputError(source + ": layer '" + layer.GetName() + "' is taken as " + choice.description +
                 " (longitude/latitude) but its coordinates reach " + std::to_string(extent.MinX) + ", " +
                 std::to_string(extent.MinY) + " to " + std::to_string(extent.MaxX) + ", " + std::to_string(extent.MaxY) +
-                "; they look projected: give the real CRS with --assume-srs EPSG:<code>");
+                "; they look projected: give the real CRS with the setting assume_srs (EPSG:<code>)");
         }
     }
     if (!choice.srs.IsGeographic() && !choice.srs.IsProjected()) {
         throw InputError(source + ": CRS " + choice.description +
-            " is neither geographic nor projected; reproject the source or give --assume-srs EPSG:<code>");
+            " is neither geographic nor projected; reproject the source or give the setting assume_srs (EPSG:<code>)");
     }
     if (choice.srs.IsGeographic()) {
         OGRSpatialReference wgs84;
@@ -216,15 +216,15 @@ SourceData read_source(const std::string& source_spec, const FieldMapping& mappi
     if (layer.GetGeomType() == wkbNone || layer.GetLayerDefn()->GetGeomFieldCount() == 0) {
         throw InputError(source + ": layer '" + data.layer + "' has no geometry column; it is not a geography");
     }
-    const int i_code = require_field(layer, source, mapping.code_field, "--code-field");
-    const int i_name = require_field(layer, source, mapping.name_field, "--name-field");
-    const int i_parent = mapping.parent_field.empty() ? -1 : require_field(layer, source, mapping.parent_field, "--parent-field");
-    const int i_level = mapping.level_field.empty() ? -1 : require_field(layer, source, mapping.level_field, "--level-field");
+    const int i_code = require_field(layer, source, mapping.code_field, "code_field");
+    const int i_name = require_field(layer, source, mapping.name_field, "name_field");
+    const int i_parent = mapping.parent_field.empty() ? -1 : require_field(layer, source, mapping.parent_field, "parent_field");
+    const int i_level = mapping.level_field.empty() ? -1 : require_field(layer, source, mapping.level_field, "level_field");
 
     if (!mapping.where.empty()) {
         GdalErrorCollector errors;
         if (layer.SetAttributeFilter(mapping.where.c_str()) != OGRERR_NONE) {
-            throw UsageError(source + ": --where \"" + mapping.where + "\" is not a valid filter: " + errors.text());
+            throw SettingError("where", "\"" + mapping.where + "\" is not a valid filter for " + source + ": " + errors.text());
         }
     }
 
@@ -313,7 +313,7 @@ SourceData read_source(const std::string& source_spec, const FieldMapping& mappi
             continue;
         }
         RepairResult repaired = make_valid_multipolygon(geos, converted.get());
-        if (GEOSisEmpty_r(geos.handle(), repaired.geometry.get()) == 1) {
+        if (geos.is_empty(repaired.geometry.get())) {
             diagnostics.reject("missing_geometry", pos, described + ": its geometry has no area left after repair (" +
                 repaired.reason + ")");
             continue;
@@ -332,7 +332,7 @@ SourceData read_source(const std::string& source_spec, const FieldMapping& mappi
     }
     if (data.features_read == 0) {
         diagnostics.warn("no_features", pos, "layer '" + data.layer + "' has no features" +
-            (mapping.where.empty() ? std::string() : " matching --where \"" + mapping.where + "\""));
+            (mapping.where.empty() ? std::string() : " matching where \"" + mapping.where + "\""));
     }
     return data;
 }

@@ -12,14 +12,12 @@ namespace {
 
 GeosGeometryPtr union_parts(const GeosContext& geos, const std::vector<SourceFeature*>& parts)
 {
-    const GEOSContextHandle_t h = geos.handle();
-    std::vector<GEOSGeometry*> clones;
+    std::vector<GeosGeometryPtr> clones;
     for (const SourceFeature* part : parts) {
-        clones.push_back(GEOSGeom_clone_r(h, part->geometry.get()));
+        clones.push_back(geos.clone(part->geometry.get()));
     }
-    const GeosGeometryPtr collection = geos.own(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, clones.data(),
-        static_cast<unsigned int>(clones.size())), "collection");
-    const GeosGeometryPtr merged = geos.own(GEOSUnaryUnion_r(h, collection.get()), "union of unit parts");
+    const GeosGeometryPtr collection = geos.collection(GEOS_GEOMETRYCOLLECTION, std::move(clones));
+    const GeosGeometryPtr merged = geos.own(GEOSUnaryUnion_r(geos.handle(), collection.get()), "union of unit parts");
     return make_valid_multipolygon(geos, merged.get()).geometry;
 }
 
@@ -86,7 +84,7 @@ BuildResult build_units(const GeosContext& geos, SourceData& source, NameConflic
             ++result.duplicate_codes;
             if (name_conflict == NameConflict::error) {
                 diagnostics.error("duplicate_code", pos, "code '" + code + "' is used by features " + feature_list(parts) +
-                    " with different names; correct the source or pass --name-conflict keep-largest");
+                    " with different names; correct the source or set name_conflict to keep-largest");
                 continue;
             }
             // The largest part names the unit: a typo usually sits on a small duplicate polygon.

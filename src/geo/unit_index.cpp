@@ -1,7 +1,7 @@
 #include "geo/unit_index.hpp"
 
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/envelope_index.hpp"
 #include "geo/measure.hpp"
 #include "geo/unit_store.hpp"
@@ -44,7 +44,7 @@ struct UnitIndex::Impl {
                 }
                 at = &units[parent->second];
             }
-            countries.push_back(at->level == 1 ? at->code : std::string());
+            countries.push_back(at->level == 1 ? at->code : unit.code.substr(0, unit.code.find('-')));
         }
     }
 };
@@ -57,7 +57,7 @@ UnitIndex::~UnitIndex() = default;
 UnitIndex UnitIndex::from_workspace(const std::filesystem::path& workspace)
 {
     auto impl = std::make_unique<Impl>();
-    GDALDatasetUniquePtr dataset = open_workspace_readonly(workspace);
+    GDALDatasetUniquePtr dataset = workspace::open_readonly(workspace);
     std::vector<Unit> units = read_units(*dataset, *impl->geos);
     for (auto& unit : units) {
         impl->units.push_back(std::move(unit.info));
@@ -102,7 +102,7 @@ std::optional<std::size_t> UnitIndex::find_code(std::string_view code) const
 
 std::optional<Location> UnitIndex::locate(double lon, double lat, int level, double tolerance_km) const
 {
-    return locate(lon, lat, level, tolerance_km, [](const UnitInfo&) { return true; });
+    return locate(lon, lat, level, tolerance_km, [](std::size_t) { return true; });
 }
 
 const std::string& UnitIndex::country_of(std::size_t unit) const
@@ -111,7 +111,7 @@ const std::string& UnitIndex::country_of(std::size_t unit) const
 }
 
 std::optional<Location> UnitIndex::locate(double lon, double lat, int level, double tolerance_km,
-    const std::function<bool(const UnitInfo&)>& accept) const
+    const std::function<bool(std::size_t unit)>& accept) const
 {
     if (!std::isfinite(lon) || !std::isfinite(lat)) {
         return std::nullopt;
@@ -121,7 +121,7 @@ std::optional<Location> UnitIndex::locate(double lon, double lat, int level, dou
     const GeosContext& geos = *impl.geos;
     const GeosGeometryPtr point = geos.own(GEOSGeom_createPointFromXY_r(geos.handle(), lon, lat), "point");
     for (std::size_t i : impl.index->query({lon, lat, lon, lat})) {
-        if (impl.units[i].level == level && accept(impl.units[i]) &&
+        if (impl.units[i].level == level && accept(i) &&
             geos.predicate(GEOSPreparedIntersects_r(geos.handle(), impl.prepared[i].get(), point.get()), "intersects")) {
             return Location{i, 0.0};
         }
@@ -136,7 +136,7 @@ std::optional<Location> UnitIndex::locate(double lon, double lat, int level, dou
     const double dlon = cos_lat > 1e-6 ? std::min(360.0, tolerance_km / (111.32 * cos_lat) * 1.01) : 360.0;
     std::optional<Location> best;
     for (std::size_t i : impl.index->query({lon - dlon, lat - dlat, lon + dlon, lat + dlat})) {
-        if (impl.units[i].level != level || !accept(impl.units[i])) {
+        if (impl.units[i].level != level || !accept(i)) {
             continue;
         }
         const double d = distance_km(geos, impl.geometries[i].get(), {lon, lat});

@@ -41,13 +41,14 @@ public:
     /// level within `tolerance_km` (geodesic distance to its boundary); nullopt otherwise.
     /// A point on a shared border belongs to one of the units sharing it (the lower index).
     [[nodiscard]] std::optional<Location> locate(double lon, double lat, int level, double tolerance_km = 0) const;
-    /// As above, considering only units for which `accept` returns true (e.g. the units of one
-    /// country, to attribute a border bridge to the side it is listed for).
+    /// As above, considering only the units (indexes into units()) for which `accept` returns true
+    /// (e.g. the units of one country, to attribute a border bridge to the side it is listed for).
     [[nodiscard]] std::optional<Location> locate(double lon, double lat, int level, double tolerance_km,
-        const std::function<bool(const UnitInfo&)>& accept) const;
+        const std::function<bool(std::size_t unit)>& accept) const;
 
-    /// Code of the level-1 ancestor of `unit` (the unit itself at level 1); empty when the chain
-    /// of parents is broken.
+    /// Code of the level-1 ancestor of `unit` (the unit itself at level 1). When the chain of
+    /// parents is broken, the unit code's prefix before the first '-' (MEGA codes start with the
+    /// country's ISO3 code).
     [[nodiscard]] const std::string& country_of(std::size_t unit) const;
 
 private:

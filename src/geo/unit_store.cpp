@@ -1,6 +1,8 @@
 #include "geo/unit_store.hpp"
 
 #include "common/error.hpp"
+#include "common/products/geo.hpp"
+#include "workspace/product_io.hpp"
 #include "common/gdal_util.hpp"
 #include "geo/ogr_convert.hpp"
 
@@ -13,7 +15,8 @@ namespace migratlas::geo {
 
 namespace {
 
-const char* const unit_fields[] = {"code", "name", "level", "parent_code", "area_km2", "rep_lon", "rep_lat", "source"};
+const std::string units_layer_name(products::units.name);
+const std::string neighbours_table_name(products::unit_neighbours.name);
 
 std::string dataset_name(GDALDataset& dataset)
 {
@@ -24,20 +27,20 @@ std::string dataset_name(GDALDataset& dataset)
 
 bool has_units(GDALDataset& dataset)
 {
-    return dataset.GetLayerByName(units_layer_name) != nullptr;
+    return workspace::has_product(dataset, products::units);
 }
 
 std::vector<Unit> read_units(GDALDataset& dataset, const GeosContext& geos)
 {
-    OGRLayer* layer = dataset.GetLayerByName(units_layer_name);
+    OGRLayer* layer = dataset.GetLayerByName(units_layer_name.c_str());
     if (layer == nullptr) {
         throw InputError(dataset_name(dataset) + ": has no 'units' layer; import geographies first with "
             "'migratlas geo import SOURCE ... --workspace " + dataset_name(dataset) + "'");
     }
     OGRFeatureDefn* defn = layer->GetLayerDefn();
-    for (const char* field : unit_fields) {
-        if (defn->GetFieldIndex(field) < 0) {
-            throw InputError(dataset_name(dataset) + ": layer 'units' has no field '" + field +
+    for (const ColumnSpec& column : products::units.columns) {
+        if (defn->GetFieldIndex(std::string(column.name).c_str()) < 0) {
+            throw InputError(dataset_name(dataset) + ": layer 'units' has no field '" + std::string(column.name) +
                 "'; it was not written by migratlas geo import");
         }
     }
@@ -73,18 +76,20 @@ std::vector<Unit> read_units(GDALDataset& dataset, const GeosContext& geos)
     return units;
 }
 
-void write_units(Workspace& workspace, const GeosContext& geos, const std::vector<Unit>& units)
+void write_units(workspace::Workspace& workspace, const GeosContext& geos, const std::vector<Unit>& units)
 {
     OGRSpatialReference wgs84;
     wgs84.importFromEPSG(4326);
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     OGRLayer& layer = workspace.replace_layer(units_layer_name, &wgs84, wkbMultiPolygon);
     GdalErrorCollector errors;
-    const std::pair<const char*, OGRFieldType> fields[] = {{"code", OFTString}, {"name", OFTString},
-        {"level", OFTInteger}, {"parent_code", OFTString}, {"area_km2", OFTReal}, {"rep_lon", OFTReal},
-        {"rep_lat", OFTReal}, {"source", OFTString}};
-    for (const auto& [name, type] : fields) {
-        OGRFieldDefn field(name, type);
+    for (const ColumnSpec& column : products::units.columns) {
+        // The only integer column, level, is stored as a 32-bit integer, as every workspace has it.
+        const OGRFieldType type = column.type == ColumnType::integer ? OFTInteger
+            : column.type == ColumnType::real                         ? OFTReal
+                                                                      : OFTString;
+        const std::string name(column.name);
+        OGRFieldDefn field(name.c_str(), type);
         if (layer.CreateField(&field) != OGRERR_NONE) {
             throw Error(workspace.path().string() + ": cannot add field '" + name + "' to 'units': " + errors.text());
         }
@@ -129,20 +134,13 @@ void write_units(Workspace& workspace, const GeosContext& geos, const std::vecto
 std::vector<Neighbour> read_neighbours(GDALDataset& dataset)
 {
     std::vector<Neighbour> rows;
-    if (dataset.GetLayerByName(neighbours_table_name) == nullptr) {
+    if (!workspace::has_product(dataset, products::unit_neighbours)) {
         return rows;
     }
-    const Table table = read_table(dataset, neighbours_table_name);
-    auto column = [&](const char* name) -> std::size_t {
-        for (std::size_t i = 0; i < table.columns.size(); ++i) {
-            if (table.columns[i].name == name) {
-                return i;
-            }
-        }
-        throw InputError(dataset_name(dataset) + ": table 'unit_neighbours' has no column '" + name + "'");
-    };
-    const std::size_t a = column("code_a"), b = column("code_b"), level = column("level"),
-                      km = column("shared_border_km");
+    const Table table = workspace::read_product(dataset, products::unit_neighbours);
+    const ProductSpec& spec = products::unit_neighbours;
+    const std::size_t a = spec.column_index("code_a"), b = spec.column_index("code_b"),
+                      level = spec.column_index("level"), km = spec.column_index("shared_border_km");
     for (const auto& row : table.rows) {
         Neighbour n;
         if (const auto* s = std::get_if<std::string>(&row[a])) n.code_a = *s;
@@ -154,16 +152,13 @@ std::vector<Neighbour> read_neighbours(GDALDataset& dataset)
     return rows;
 }
 
-void write_neighbours(Workspace& workspace, const std::vector<Neighbour>& neighbours)
+void write_neighbours(workspace::Workspace& workspace, const std::vector<Neighbour>& neighbours)
 {
-    Table table;
-    table.name = neighbours_table_name;
-    table.columns = {{"code_a", ColumnType::text}, {"code_b", ColumnType::text}, {"level", ColumnType::integer},
-        {"shared_border_km", ColumnType::real}};
+    Table table = products::unit_neighbours.make_table();
     for (const auto& n : neighbours) {
         table.rows.push_back({n.code_a, n.code_b, static_cast<std::int64_t>(n.level), n.shared_border_km});
     }
-    workspace.write_table(table);
+    workspace::write_product(workspace, products::unit_neighbours, table);
 }
 
 } // namespace migratlas::geo

@@ -2,7 +2,7 @@
 // geo import writes them through Workspace; UnitIndex and later stages read them.
 #pragma once
 
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/neighbours.hpp"
 #include "geo/unit.hpp"
 
@@ -12,9 +12,6 @@
 
 namespace migratlas::geo {
 
-inline constexpr const char* units_layer_name = "units";
-inline constexpr const char* neighbours_table_name = "unit_neighbours";
-
 /// All units of the `units` layer, in stored order. Throws InputError when the layer is absent
 /// or lacks one of the expected fields.
 [[nodiscard]] std::vector<Unit> read_units(GDALDataset& dataset, const GeosContext& geos);
@@ -23,12 +20,12 @@ inline constexpr const char* neighbours_table_name = "unit_neighbours";
 [[nodiscard]] bool has_units(GDALDataset& dataset);
 
 /// Replaces the `units` layer with `units` (sorted by level, then code, for stable output).
-void write_units(Workspace& workspace, const GeosContext& geos, const std::vector<Unit>& units);
+void write_units(workspace::Workspace& workspace, const GeosContext& geos, const std::vector<Unit>& units);
 
 /// Rows of the `unit_neighbours` table; empty when the table is absent.
 [[nodiscard]] std::vector<Neighbour> read_neighbours(GDALDataset& dataset);
 
 /// Replaces the `unit_neighbours` table.
-void write_neighbours(Workspace& workspace, const std::vector<Neighbour>& neighbours);
+void write_neighbours(workspace::Workspace& workspace, const std::vector<Neighbour>& neighbours);
 
 } // namespace migratlas::geo

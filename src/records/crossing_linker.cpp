@@ -6,6 +6,7 @@
 #include "records/crossing_time.hpp"
 #include "records/partition_store.hpp"
 #include "common/output_file.hpp"
+#include "common/stopwatch.hpp"
 #include "records/record_pipeline.hpp"
 #include "records/scratch_directory.hpp"
 
@@ -19,7 +20,6 @@
 #include <bit>
 #include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -35,13 +35,6 @@
 namespace migratlas::records {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 constexpr std::string_view invalid_utf8_label = "<invalid-utf8>";
 
@@ -198,7 +191,7 @@ void append_escaped(std::string& out, std::string_view field)
 }
 
 void append_event_line(std::string& out, const PersonEvents& person, const EventRef& event, const Partition& partition,
-    const StringPool& labels)
+    const StringPool& labels, std::int32_t offset_seconds)
 {
     static constexpr char hex_digits[] = "0123456789abcdef";
     const std::size_t at = out.size();
@@ -209,7 +202,9 @@ void append_event_line(std::string& out, const PersonEvents& person, const Event
     }
     out[at + 64] = ',';
     const StoredRow& row = partition.rows[event.row];
-    append_escaped(out, partition.crossing_time(row));
+    const std::size_t time_at = out.size();
+    out.resize(time_at + event_time_length);
+    format_event_time(row.instant, offset_seconds, out.data() + time_at);
     out += ',';
     out.append(to_string(event.type));
     out += ',';
@@ -268,22 +263,31 @@ void merge_runs(const std::vector<std::filesystem::path>& runs, OutputFile& out)
     }
 }
 
-void write_line_reason_csv(const std::filesystem::path& path, const std::vector<DuplicateRecord>& records)
+std::unique_ptr<OutputFile> write_line_reason_csv(const std::filesystem::path& path,
+    const std::vector<DuplicateRecord>& records)
 {
-    OutputFile out(path);
-    out.write("line_no,person_key,reason\n");
+    auto out = std::make_unique<OutputFile>(path);
+    out->write("line_no,person_key,reason\n");
     for (const auto& record : records) {
-        out.write_number(static_cast<std::int64_t>(record.line));
-        out.write(",");
-        out.write(PersonKeyHasher::to_hex(record.key));
-        out.write(",");
-        out.write(to_string(record.reason));
-        out.write("\n");
+        out->write_number(static_cast<std::int64_t>(record.line));
+        out->write(",");
+        out->write(PersonKeyHasher::to_hex(record.key));
+        out->write(",");
+        out->write(to_string(record.reason));
+        out->write("\n");
     }
-    out.commit();
+    return out;
 }
 
 } // namespace
+
+void LinkResult::commit_files()
+{
+    for (const auto& file : files) {
+        file->commit();
+    }
+    files.clear();
+}
 
 std::uint64_t LinkCounts::rejected_total() const
 {
@@ -335,8 +339,8 @@ std::size_t partition_count_for(const CsvReader& reader, std::uint64_t memory_bu
     if (estimated_bytes / max_partitions > per_partition) {
         diagnostics.warn("memory_budget", SourcePos{reader.path().filename().string(), 0, 0},
             "the input is about " + std::to_string(estimated_bytes / (1U << 20)) + " MB in memory, more than " +
-            std::to_string(max_partitions) + " partitions of a sixth of --memory-budget can hold; peak memory "
-            "will exceed the budget (raise --memory-budget to at least " +
+            std::to_string(max_partitions) + " partitions of a sixth of memory_budget can hold; peak memory "
+            "will exceed the budget (raise memory_budget to at least " +
             std::to_string(estimated_bytes * 6 / max_partitions / (1U << 20) + 1) + "M)");
     }
     return std::clamp<std::size_t>(std::bit_ceil(estimated_bytes / per_partition + 1), 64, max_partitions);
@@ -348,130 +352,181 @@ struct BirthDates {
     std::vector<std::int32_t> days;
 };
 
-/// Phase 1: reads every row once. A bad row becomes a reject (diagnostics and rejects.csv); an
-/// accepted row goes, pseudonymised, into its person's partition of `store`.
-void ingest_rows(CsvReader& reader, const LinkOptions& options, const HmacKey& key, PartitionStore& store,
-    LabelInterner& labels, BirthDates& births, LinkCounts& counts, Diagnostics& diagnostics, Progress& progress)
-{
-    const RuleParameters& rule = options.rule;
-    const CrossingColumns columns(reader);
-    PersonKeyHasher reject_hasher(key);
-    const std::uint32_t no_residence = labels.intern("", [] { return SourcePos{}; }, "residence_code");
-    std::optional<OutputFile> rejects_out;
-    if (options.rejects_csv) {
-        rejects_out.emplace(*options.rejects_csv);
-        rejects_out->write("line_no,person_key,reason\n");
+/// A rejected row: counted by reason, reported with its position (never quoting field values: a
+/// shifted column could put an identifier anywhere) and listed in rejects.csv under its person_key.
+class RejectSink {
+public:
+    RejectSink(const LinkOptions& options, const HmacKey& key, LinkCounts& counts, Diagnostics& diagnostics)
+        : m_hasher(key), m_counts(counts), m_diagnostics(diagnostics)
+    {
+        if (options.rejects_csv) {
+            m_out = std::make_unique<OutputFile>(*options.rejects_csv);
+            m_out->write("line_no,person_key,reason\n");
+        }
     }
-    const auto reject = [&](const CsvRecord& record, std::string_view person, const char* reason, std::string message,
-                            std::size_t column) {
-        ++counts.rejected[reason];
-        diagnostics.reject(reason, reader.pos(record, column), std::move(message));
-        if (rejects_out) {
-            rejects_out->write_number(static_cast<std::int64_t>(record.record_no));
-            rejects_out->write(",");
-            if (!person.empty()) {
-                rejects_out->write(PersonKeyHasher::to_hex(reject_hasher.digest(person)));
-            }
-            rejects_out->write(",");
-            rejects_out->write(reason);
-            rejects_out->write("\n");
-        }
-    };
 
-    progress.start("reading crossings");
-    CsvRecord record;
-    RecordPipeline records(reader, counts.threads > 1, columns.time, columns.person);
-    PreparedFields prepared;
-    std::uint64_t accepted = 0;
-    std::uint64_t text_bytes = 0;
-    while (records.next(record, prepared)) {
-        ++counts.rows_read;
-        if ((counts.rows_read & 0xFFFF) == 0 && reader.file_size() > 0) {
-            progress.update(static_cast<double>(records.bytes_read()) / static_cast<double>(reader.file_size()));
+    void reject(const CsvReader& reader, const CsvRecord& record, std::string_view person, const char* reason,
+        std::string message, std::size_t column)
+    {
+        ++m_counts.rejected[reason];
+        m_diagnostics.reject(reason, reader.pos(record, column), std::move(message));
+        if (m_out) {
+            m_out->write_number(static_cast<std::int64_t>(record.record_no));
+            m_out->write(",");
+            if (!person.empty()) {
+                m_out->write(PersonKeyHasher::to_hex(m_hasher.digest(person)));
+            }
+            m_out->write(",");
+            m_out->write(reason);
+            m_out->write("\n");
         }
-        // Messages never quote field values: a shifted column could put an identifier anywhere.
-        if (!record.malformed.empty()) {
-            reject(record, {}, "malformed_record", "malformed CSV record: " + record.malformed, SIZE_MAX);
-            continue;
+    }
+
+    /// The rejects file, complete but not committed (nullptr without one).
+    std::unique_ptr<OutputFile> release() { return std::move(m_out); }
+
+private:
+    PersonKeyHasher m_hasher;
+    LinkCounts& m_counts;
+    Diagnostics& m_diagnostics;
+    std::unique_ptr<OutputFile> m_out;
+};
+
+/// Why a row is rejected (RULES.md §2), or what an accepted row's checks produced.
+struct RowCheck {
+    const char* reason = nullptr;  ///< nullptr = accepted
+    std::string message;
+    std::size_t column = SIZE_MAX;
+    Direction direction = Direction::in;
+    std::int32_t date = 0;
+};
+
+RowCheck check_row(const CsvRecord& record, const PreparedFields& prepared, const CrossingColumns& columns,
+    const RuleParameters& rule)
+{
+    if (!record.malformed.empty()) {
+        return {"malformed_record", "malformed CSV record: " + record.malformed};
+    }
+    if (record.fields.size() != columns.field_count) {
+        return {"malformed_record", "record has " + std::to_string(record.fields.size()) + " fields, the header has " +
+            std::to_string(columns.field_count)};
+    }
+    if (record.fields[columns.person].empty()) {
+        return {"empty_person_id", "person_id is empty", columns.person};
+    }
+    RowCheck check;
+    const std::string_view direction = record.fields[columns.direction];
+    if (direction == "OUT") {
+        check.direction = Direction::out;
+    } else if (direction != "IN") {
+        return {"bad_direction", "direction is not exactly IN or OUT", columns.direction};
+    }
+    if (!prepared.instant) {  // parse_crossing_time, done on the reading thread
+        return {"bad_timestamp", "crossing_time is not YYYY-MM-DDThh:mm:ss[.fraction] with Z or a ±hh:mm offset",
+            columns.time};
+    }
+    check.date = reference_date(*prepared.instant, rule.reference_offset_seconds);
+    if (check.date < rule.observation_start) {
+        return {"before_observation_start", "reference date " + format_iso_date(check.date) +
+            " is before observation_start", columns.time};
+    }
+    if (check.date > rule.observation_end) {
+        return {"after_observation_end", "reference date " + format_iso_date(check.date) +
+            " is after observation_end", columns.time};
+    }
+    return check;
+}
+
+/// Phase 1: reads every row once. A bad row becomes a reject; an accepted row goes, pseudonymised
+/// later by the store, into its person's partition.
+class Ingest {
+public:
+    Ingest(CsvReader& reader, const LinkOptions& options, PartitionStore& store, LabelInterner& labels,
+        BirthDates& births)
+        : m_reader(reader), m_rule(options.rule), m_columns(reader), m_store(store), m_labels(labels), m_births(births),
+          m_no_residence(labels.intern("", [] { return SourcePos{}; }, "residence_code"))
+    {
+    }
+
+    void run(RejectSink& rejects, LinkCounts& counts, Progress& progress)
+    {
+        progress.start("reading crossings");
+        CsvRecord record;
+        RecordPipeline records(m_reader, counts.threads > 1, m_columns.time, m_columns.person);
+        PreparedFields prepared;
+        while (records.next(record, prepared)) {
+            ++counts.rows_read;
+            if ((counts.rows_read & 0xFFFF) == 0 && m_reader.file_size() > 0) {
+                progress.update(static_cast<double>(records.bytes_read()) / static_cast<double>(m_reader.file_size()));
+            }
+            RowCheck check = check_row(record, prepared, m_columns, m_rule);
+            const std::string_view person =
+                record.fields.size() == m_columns.field_count ? record.fields[m_columns.person] : std::string_view{};
+            if (check.reason != nullptr) {
+                rejects.reject(m_reader, record, check.reason == std::string_view("malformed_record") ? "" : person,
+                    check.reason, std::move(check.message), check.column);
+                continue;
+            }
+            accept(record, prepared, check, person, counts, records.bytes_read());
         }
-        if (record.fields.size() != columns.field_count) {
-            reject(record, {}, "malformed_record", "record has " + std::to_string(record.fields.size()) +
-                " fields, the header has " + std::to_string(columns.field_count), SIZE_MAX);
-            continue;
+        m_store.finish_ingest();
+        if (m_store.spilled()) {
+            // The freed row buffers stay in glibc's heap otherwise and count against the budget while
+            // the partitions are read back (measured: peak RSS 1.32 GB instead of ~1 GB at --memory-budget 1G).
+            ::malloc_trim(0);
         }
-        const std::string_view person = record.fields[columns.person];
-        if (person.empty()) {
-            reject(record, person, "empty_person_id", "person_id is empty", columns.person);
-            continue;
-        }
-        const std::string_view direction_text = record.fields[columns.direction];
-        Direction direction = Direction::in;
-        if (direction_text == "OUT") {
-            direction = Direction::out;
-        } else if (direction_text != "IN") {
-            reject(record, person, "bad_direction", "direction is not exactly IN or OUT", columns.direction);
-            continue;
-        }
-        const std::string_view time_text = record.fields[columns.time];
-        const auto& instant = prepared.instant;  // parse_crossing_time, done on the reading thread
-        if (!instant) {
-            reject(record, person, "bad_timestamp",
-                "crossing_time is not YYYY-MM-DDThh:mm:ss[.fraction] with Z or a ±hh:mm offset", columns.time);
-            continue;
-        }
-        const std::int32_t date = reference_date(*instant, rule.reference_offset_seconds);
-        if (date < rule.observation_start) {
-            reject(record, person, "before_observation_start", "reference date " + format_iso_date(date) +
-                " is before observation_start", columns.time);
-            continue;
-        }
-        if (date > rule.observation_end) {
-            reject(record, person, "after_observation_end", "reference date " + format_iso_date(date) +
-                " is after observation_end", columns.time);
-            continue;
-        }
+        progress.finish();
+        counts.non_utf8_values = m_labels.invalid_rows();
+        counts.spills = m_store.spill_count();
+        counts.spilled_bytes = m_store.spilled_bytes();
+    }
+
+private:
+    std::uint32_t label(const CsvRecord& record, std::size_t column, std::string_view name)
+    {
+        return m_labels.intern(record.fields[column], [&] { return m_reader.pos(record, column); }, name);
+    }
+
+    void accept(const CsvRecord& record, const PreparedFields& prepared, const RowCheck& check,
+        std::string_view person, const LinkCounts& counts, std::uint64_t bytes_read)
+    {
         StoredRow row;
-        row.instant = *instant;
+        row.instant = *prepared.instant;
         row.person_hash = prepared.person_hash;
         row.line = record.record_no;
-        row.date = date;
-        row.direction = direction;
-        row.crossing_point = labels.intern(record.fields[columns.point], [&] { return reader.pos(record, columns.point); }, "crossing_point");
-        row.nationality = labels.intern(record.fields[columns.nationality], [&] { return reader.pos(record, columns.nationality); }, "nationality");
-        row.sex = labels.intern(record.fields[columns.sex], [&] { return reader.pos(record, columns.sex); }, "sex");
-        row.residence = columns.residence
-            ? labels.intern(record.fields[*columns.residence], [&] { return reader.pos(record, *columns.residence); }, "residence_code")
-            : no_residence;
-        const std::string_view birth_text = record.fields[columns.birth];
-        row.birth_date = births.texts.intern(birth_text);
-        if (row.birth_date == births.days.size()) {
+        row.date = check.date;
+        row.direction = check.direction;
+        row.crossing_point = label(record, m_columns.point, "crossing_point");
+        row.nationality = label(record, m_columns.nationality, "nationality");
+        row.sex = label(record, m_columns.sex, "sex");
+        row.residence = m_columns.residence ? label(record, *m_columns.residence, "residence_code") : m_no_residence;
+        const std::string_view birth_text = record.fields[m_columns.birth];
+        row.birth_date = m_births.texts.intern(birth_text);
+        if (row.birth_date == m_births.days.size()) {
             // An unreadable birth_date is unknown, never a reason to reject (RULES.md §2).
-            births.days.push_back(parse_iso_date(birth_text).value_or(unknown_date));
+            m_births.days.push_back(parse_iso_date(birth_text).value_or(unknown_date));
         }
-        store.add(row, person, time_text);
-        ++accepted;
-        if (accepted == 8192 && records.bytes_read() > 0) {
+        m_store.add(row, person);
+        ++m_accepted;
+        if (m_accepted == 8192 && bytes_read > 0) {
             // Size the partitions once from the first rows instead of growing them by copying.
-            const double rows_per_byte = static_cast<double>(counts.rows_read) / static_cast<double>(records.bytes_read());
-            store.expect_rows(static_cast<std::uint64_t>(rows_per_byte * static_cast<double>(reader.file_size())),
-                text_bytes / accepted + 1);
+            const double rows_per_byte = static_cast<double>(counts.rows_read) / static_cast<double>(bytes_read);
+            m_store.expect_rows(static_cast<std::uint64_t>(rows_per_byte * static_cast<double>(m_reader.file_size())),
+                m_person_bytes / m_accepted + 1);
         }
-        text_bytes += person.size() + time_text.size();
+        m_person_bytes += person.size();
     }
-    store.finish_ingest();
-    if (store.spilled()) {
-        // The freed row buffers stay in glibc's heap otherwise and count against the budget while
-        // the partitions are read back (measured: peak RSS 1.32 GB instead of ~1 GB at --memory-budget 1G).
-        ::malloc_trim(0);
-    }
-    progress.finish();
-    if (rejects_out) {
-        rejects_out->commit();
-    }
-    counts.non_utf8_values = labels.invalid_rows();
-    counts.spills = store.spill_count();
-    counts.spilled_bytes = store.spilled_bytes();
-}
+
+    CsvReader& m_reader;
+    const RuleParameters& m_rule;
+    const CrossingColumns m_columns;
+    PartitionStore& m_store;
+    LabelInterner& m_labels;
+    BirthDates& m_births;
+    const std::uint32_t m_no_residence;
+    std::uint64_t m_accepted = 0;
+    std::uint64_t m_person_bytes = 0;
+};
 
 /// What classification leaves for the writers: per-partition events (in memory) or run files (spilled).
 struct Classified {
@@ -513,7 +568,7 @@ Classified classify_partitions(PartitionStore& store, const LinkOptions& options
                     for (const PersonEvents& person : part.persons) {
                         for (std::uint32_t e = 0; e < person.event_count; ++e) {
                             append_event_line(lines, person, part.events[person.first_event + e], part.partition,
-                                result.labels);
+                                result.labels, rule.reference_offset_seconds);
                         }
                         run.write(lines);
                         lines.clear();
@@ -549,13 +604,14 @@ Classified classify_partitions(PartitionStore& store, const LinkOptions& options
 
 /// Phase 3: the events CSV sorted by person_key then instant: in memory, a parallel sort and
 /// formatting overlapped with writing; spilled, a merge of the sorted run files.
-void write_events_csv(const std::filesystem::path& path, Classified& classified, bool in_memory,
-    const LinkResult& result, tbb::task_arena& arena, Progress& progress)
+std::unique_ptr<OutputFile> write_events_csv(const std::filesystem::path& path, Classified& classified,
+    bool in_memory, const LinkResult& result, std::int32_t offset_seconds, tbb::task_arena& arena, Progress& progress)
 {
     const LinkCounts& counts = result.counts;
     std::vector<PartitionResult>& partitions = classified.partitions;
     progress.start("writing events");
-    OutputFile out(path);
+    auto file = std::make_unique<OutputFile>(path);
+    OutputFile& out = *file;
     out.write("person_key,event_time,event_type,days_in_window,crossing_point\n");
     if (in_memory) {
         std::vector<PersonEvents> persons;
@@ -588,7 +644,7 @@ void write_events_csv(const std::filesystem::path& path, Classified& classified,
                         const PartitionResult& part = partitions[person.partition];
                         for (std::uint32_t e = 0; e < person.event_count; ++e) {
                             append_event_line(lines, person, part.events[person.first_event + e], part.partition,
-                                result.labels);
+                                result.labels, offset_seconds);
                         }
                     }
                 });
@@ -615,8 +671,8 @@ void write_events_csv(const std::filesystem::path& path, Classified& classified,
         }
         merge_runs(existing, out);
     }
-    out.commit();
     progress.finish();
+    return file;
 }
 
 } // namespace
@@ -638,24 +694,29 @@ LinkResult link_crossings(const LinkOptions& options, const HmacKey& key, Diagno
     LabelInterner labels(result.labels, diagnostics);
     BirthDates births;
 
-    const auto ingest_start = Clock::now();
-    ingest_rows(reader, options, key, store, labels, births, counts, diagnostics, progress);
-    counts.ingest_seconds = seconds_since(ingest_start);
+    const Stopwatch ingest_time;
+    RejectSink rejects(options, key, counts, diagnostics);
+    Ingest(reader, options, store, labels, births).run(rejects, counts, progress);
+    if (auto file = rejects.release()) {
+        result.files.push_back(std::move(file));
+    }
+    counts.ingest_seconds = ingest_time.seconds();
 
-    const auto classify_start = Clock::now();
+    const Stopwatch classify_time;
     const bool in_memory = !store.spilled();
     const SharedTables tables{result.labels, births.texts, births.days, options.tabulate};
     Classified classified = classify_partitions(store, options, key, tables, scratch.path(), arena, result, progress);
-    counts.classify_seconds = seconds_since(classify_start);
+    counts.classify_seconds = classify_time.seconds();
 
-    const auto output_start = Clock::now();
+    const Stopwatch output_time;
     if (options.events_csv) {
-        write_events_csv(*options.events_csv, classified, in_memory, result, arena, progress);
+        result.files.push_back(write_events_csv(*options.events_csv, classified, in_memory, result,
+            options.rule.reference_offset_seconds, arena, progress));
     }
     if (options.duplicates_csv) {
-        write_line_reason_csv(*options.duplicates_csv, classified.duplicates);
+        result.files.push_back(write_line_reason_csv(*options.duplicates_csv, classified.duplicates));
     }
-    counts.output_seconds = seconds_since(output_start);
+    counts.output_seconds = output_time.seconds();
 
     // Reconciliation (RULES.md §3): every data row is exactly one event, reject or duplicate.
     if (counts.rows_read != counts.events + counts.rejected_total() + counts.duplicates_total()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/diagnostics.hpp"
+#include "common/output_file.hpp"
 #include "common/progress.hpp"
 #include "records/monthly_counts.hpp"
 #include "records/person_key_hasher.hpp"
@@ -13,8 +14,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace migratlas::records {
 
@@ -57,6 +60,11 @@ struct LinkResult {
     MonthlyCounts monthly;
     StringPool labels;          ///< text of the ids used in `monthly`
     bool has_residence = false; ///< the input has a residence_code column
+    /// The events, rejects and duplicates files, complete but not committed: they replace their
+    /// targets only when the caller commits them, after the rest of its run succeeded.
+    std::vector<std::unique_ptr<OutputFile>> files;
+
+    void commit_files();
 };
 
 /// Runs the whole stage. Structural problems (unreadable file, missing column) throw InputError

@@ -2,10 +2,8 @@
 
 #include "common/csv_reader.hpp"
 #include "common/parse.hpp"
-#include "common/workspace.hpp"
-#include "geo/measure.hpp"
+#include "common/products/records.hpp"
 #include "geo/unit_index.hpp"
-#include "geo/unit_store.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -60,101 +58,23 @@ std::vector<CrossingPoint> read_crossing_points(const std::filesystem::path& pat
     return points;
 }
 
-namespace {
-
-/// Units of one level with their country, geometry and envelope, for the own-country snapping search.
-struct CountryUnits {
-    geo::GeosContext geos;
-    std::vector<geo::Unit> units;
-    std::vector<std::string> country;
-    struct Box {
-        double xmin, ymin, xmax, ymax;
-    };
-    std::vector<Box> boxes;
-
-    explicit CountryUnits(const std::filesystem::path& workspace)
-    {
-        GDALDatasetUniquePtr dataset = open_workspace_readonly(workspace);
-        units = geo::read_units(*dataset, geos);
-        std::map<std::string, std::size_t, std::less<>> by_code;
-        for (std::size_t i = 0; i < units.size(); ++i) {
-            by_code.emplace(units[i].info.code, i);
-        }
-        for (const auto& unit : units) {
-            // Walk up to level 1; a broken chain falls back to the code's prefix.
-            const geo::UnitInfo* at = &unit.info;
-            for (int guard = 0; at->level > 1 && guard < 8; ++guard) {
-                const auto it = by_code.find(at->parent_code);
-                if (it == by_code.end()) {
-                    break;
-                }
-                at = &units[it->second].info;
-            }
-            country.push_back(at->level == 1 ? at->code : unit.info.code.substr(0, unit.info.code.find('-')));
-            Box box{0, 0, 0, 0};
-            GEOSGeom_getXMin_r(geos.handle(), unit.geometry.get(), &box.xmin);
-            GEOSGeom_getYMin_r(geos.handle(), unit.geometry.get(), &box.ymin);
-            GEOSGeom_getXMax_r(geos.handle(), unit.geometry.get(), &box.xmax);
-            GEOSGeom_getYMax_r(geos.handle(), unit.geometry.get(), &box.ymax);
-            boxes.push_back(box);
-        }
-    }
-
-    /// Nearest unit of `level` in `country` within `snap_km` of (lon, lat).
-    std::optional<std::pair<std::size_t, double>> nearest(double lon, double lat, int level, std::string_view iso3,
-        double snap_km) const
-    {
-        // Envelope window as in UnitIndex::locate: a degree of latitude is at least 110.57 km.
-        const double dlat = snap_km / 110.57 * 1.01;
-        const double cos_lat = std::cos(std::min(89.0, std::abs(lat) + dlat) * M_PI / 180.0);
-        const double dlon = cos_lat > 1e-6 ? std::min(360.0, snap_km / (111.32 * cos_lat) * 1.01) : 360.0;
-        std::optional<std::pair<std::size_t, double>> best;
-        for (std::size_t i = 0; i < units.size(); ++i) {
-            const Box& b = boxes[i];
-            if (units[i].info.level != level || country[i] != iso3 || lon < b.xmin - dlon || lon > b.xmax + dlon ||
-                lat < b.ymin - dlat || lat > b.ymax + dlat) {
-                continue;
-            }
-            const double d = geo::distance_km(geos, units[i].geometry.get(), {lon, lat});
-            if (d <= snap_km && (!best || d < best->second)) {
-                best = std::pair{i, d};
-            }
-        }
-        return best;
-    }
-};
-
-} // namespace
-
-void locate_points(std::vector<CrossingPoint>& points, const std::filesystem::path& workspace, double snap_km)
+void locate_points(std::vector<CrossingPoint>& points, const geo::UnitIndex& index, double snap_km)
 {
-    const geo::UnitIndex index = geo::UnitIndex::from_workspace(workspace);
-    const CountryUnits country_units(workspace);
     for (CrossingPoint& point : points) {
+        const auto own_country = [&](std::size_t unit) { return index.country_of(unit) == point.country_iso3; };
         for (const int level : {2, 3}) {
             std::string& unit = level == 2 ? point.unit_level2 : point.unit_level3;
             std::optional<double>& distance = level == 2 ? point.distance_level2_km : point.distance_level3_km;
-            const auto inside = index.locate(point.lon, point.lat, level, 0);
-            if (inside) {
-                const std::string& code = index.units()[inside->unit].code;
-                const auto own = std::find_if(country_units.units.begin(), country_units.units.end(),
-                    [&code](const geo::Unit& u) { return u.info.code == code; });
-                const std::size_t k = static_cast<std::size_t>(own - country_units.units.begin());
-                if (own != country_units.units.end() && country_units.country[k] == point.country_iso3) {
-                    unit = code;
-                    distance = 0.0;
-                    continue;
-                }
-            }
-            if (const auto near = country_units.nearest(point.lon, point.lat, level, point.country_iso3, snap_km)) {
-                unit = country_units.units[near->first].info.code;
-                distance = near->second;
+            // Steps 1-2: a unit of the point's own country containing it, else the nearest within snap_km.
+            if (const auto own = index.locate(point.lon, point.lat, level, snap_km, own_country)) {
+                unit = index.units()[own->unit].code;
+                distance = own->distance_km;
                 continue;
             }
-            const auto fallback = inside ? inside : index.locate(point.lon, point.lat, level, snap_km);
-            if (fallback) {
-                unit = index.units()[fallback->unit].code;
-                distance = fallback->distance_km;
+            // Steps 3-4: the same in any country.
+            if (const auto any = index.locate(point.lon, point.lat, level, snap_km)) {
+                unit = index.units()[any->unit].code;
+                distance = any->distance_km;
                 point.in_own_country = false;
             }
         }
@@ -182,13 +102,7 @@ bool PointUnitLookup::contains(std::string_view point_id) const
 Table crossing_points_table(const std::vector<CrossingPoint>& points,
     const std::map<std::string, std::int64_t, std::less<>>& crossings_by_point)
 {
-    Table table;
-    table.name = "crossing_points";
-    table.columns = {{"point_id", ColumnType::text}, {"name", ColumnType::text}, {"lon", ColumnType::real},
-        {"lat", ColumnType::real}, {"country_iso3", ColumnType::text}, {"border_with_iso3", ColumnType::text},
-        {"unit_level2", ColumnType::text}, {"distance_level2_km", ColumnType::real},
-        {"unit_level3", ColumnType::text}, {"distance_level3_km", ColumnType::real},
-        {"in_own_country", ColumnType::integer}, {"crossings", ColumnType::integer}};
+    Table table = products::crossing_points.make_table();
     const auto optional_value = [](const std::optional<double>& v) -> TableValue {
         return v ? TableValue{*v} : TableValue{};
     };

@@ -42,7 +42,7 @@ struct CrossingPoint {
 /// coordinate, an empty or repeated point_id is rejected (reason bad_point) and left out.
 [[nodiscard]] std::vector<CrossingPoint> read_crossing_points(const std::filesystem::path& path, Diagnostics& diagnostics);
 
-/// Locates each point at levels 2 and 3 in the units of the workspace. A crossing point is reported by
+/// Locates each point at levels 2 and 3 in the units of `index`. A crossing point is reported by
 /// its own country, and bridges sit on the border line, often just outside the coarse polygons of
 /// their country (shared/realdata/README.md §2: 0.26–0.43 km, inside the neighbour's polygon). So:
 /// 1. a unit of the point's country_iso3 that contains it;
@@ -50,7 +50,7 @@ struct CrossingPoint {
 /// 3. else any unit containing it, 4. else the nearest unit of any country within `snap_km`
 ///    (3 and 4 set in_own_country = false); else "unknown".
 /// The country of a unit is its level-1 ancestor's code (or the code's prefix before '-').
-void locate_points(std::vector<CrossingPoint>& points, const std::filesystem::path& workspace, double snap_km);
+void locate_points(std::vector<CrossingPoint>& points, const geo::UnitIndex& index, double snap_km);
 
 /// point_id → finest located unit code (level 3, else level 2); the records stage tabulates by it.
 class PointUnitLookup {

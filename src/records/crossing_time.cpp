@@ -80,4 +80,40 @@ std::int32_t reference_date(std::int64_t utc_seconds, std::int32_t offset_second
     return static_cast<std::int32_t>(floor_div(utc_seconds + offset_seconds, 86400));
 }
 
+namespace {
+
+void put_digits(char* out, std::int64_t value, int width)
+{
+    for (int i = width - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+}
+
+} // namespace
+
+void format_event_time(std::int64_t utc_seconds, std::int32_t offset_seconds, char* out)
+{
+    const std::int64_t local = utc_seconds + offset_seconds;
+    const std::int64_t day = floor_div(local, 86400);
+    const std::int64_t second_of_day = local - day * 86400;
+    const CivilDate date = civil_from_days(static_cast<std::int32_t>(day));
+    put_digits(out, date.year, 4);
+    out[4] = '-';
+    put_digits(out + 5, date.month, 2);
+    out[7] = '-';
+    put_digits(out + 8, date.day, 2);
+    out[10] = 'T';
+    put_digits(out + 11, second_of_day / 3600, 2);
+    out[13] = ':';
+    put_digits(out + 14, second_of_day / 60 % 60, 2);
+    out[16] = ':';
+    put_digits(out + 17, second_of_day % 60, 2);
+    const std::int32_t magnitude = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+    out[19] = offset_seconds < 0 ? '-' : '+';
+    put_digits(out + 20, magnitude / 3600, 2);
+    out[22] = ':';
+    put_digits(out + 23, magnitude / 60 % 60, 2);
+}
+
 } // namespace migratlas::records

@@ -1,6 +1,7 @@
 #include "records/link_workspace.hpp"
 
-#include "common/workspace.hpp"
+#include "common/products/records.hpp"
+#include "workspace/product_io.hpp"
 
 namespace migratlas::records {
 
@@ -46,13 +47,14 @@ void add_link_counts(RunLog& log, const LinkCounts& counts)
 void write_link_workspace(const std::filesystem::path& workspace, const LinkResult& result,
     const std::vector<CrossingPoint>& points, const RunLog& log)
 {
-    Workspace ws(workspace);
+    workspace::Workspace ws(workspace);
     const PointUnitLookup lookup(points);
-    ws.write_table(result.monthly.events_table(result.labels,
+    workspace::write_product(ws, products::events_monthly, result.monthly.events_table(result.labels,
         [&lookup](std::string_view point) { return lookup.unit_of(point); }, result.has_residence));
-    ws.write_table(result.monthly.crossings_table(result.labels));
+    workspace::write_product(ws, products::crossings_monthly, result.monthly.crossings_table(result.labels));
     if (!points.empty()) {
-        ws.write_table(crossing_points_table(points, result.monthly.crossings_by_point(result.labels)));
+        workspace::write_product(ws, products::crossing_points,
+            crossing_points_table(points, result.monthly.crossings_by_point(result.labels)));
     }
     ws.append_run_log(log);
     ws.commit();

@@ -1,5 +1,7 @@
 #include "records/monthly_counts.hpp"
 
+#include "common/products/records.hpp"
+
 #include "common/civil_date.hpp"
 
 #include <algorithm>
@@ -119,16 +121,7 @@ void MonthlyCounts::merge(const MonthlyCounts& other)
 Table MonthlyCounts::events_table(const StringPool& labels,
     const std::function<std::string(std::string_view)>& unit_of, bool with_residence) const
 {
-    Table table;
-    table.name = "events_monthly";
-    table.columns = {{"month", ColumnType::text}, {"event_type", ColumnType::text}, {"sex", ColumnType::text},
-        {"age_group", ColumnType::text}, {"nationality", ColumnType::text}, {"crossing_point", ColumnType::text},
-        {"unit_code", ColumnType::text}};
-    if (with_residence) {
-        table.columns.push_back({"residence_code", ColumnType::text});
-    }
-    table.columns.push_back({"persons", ColumnType::integer});
-    table.columns.push_back({"events", ColumnType::integer});
+    Table table = products::events_monthly.make_table();
     // Deterministic order: by the text of each key column, so reruns give identical tables.
     using Key = std::tuple<std::string, std::string_view, std::string_view, std::string_view, std::string_view,
         std::string_view, std::string_view>;
@@ -150,9 +143,8 @@ Table MonthlyCounts::events_table(const StringPool& labels,
         }
         std::vector<TableValue> row = {std::get<0>(key), std::string(std::get<1>(key)), std::string(std::get<2>(key)),
             std::string(std::get<3>(key)), std::string(std::get<4>(key)), std::string(point), it->second};
-        if (with_residence) {
-            row.emplace_back(std::string(std::get<6>(key)));
-        }
+        // Without a residence_code column in the input, residence is missing (NULL), not empty.
+        row.emplace_back(with_residence ? TableValue{std::string(std::get<6>(key))} : TableValue{});
         row.emplace_back(counts.persons);
         row.emplace_back(counts.events);
         table.rows.push_back(std::move(row));
@@ -162,10 +154,7 @@ Table MonthlyCounts::events_table(const StringPool& labels,
 
 Table MonthlyCounts::crossings_table(const StringPool& labels) const
 {
-    Table table;
-    table.name = "crossings_monthly";
-    table.columns = {{"month", ColumnType::text}, {"crossing_point", ColumnType::text},
-        {"direction", ColumnType::text}, {"nationality", ColumnType::text}, {"crossings", ColumnType::integer}};
+    Table table = products::crossings_monthly.make_table();
     using Key = std::tuple<std::string, std::string_view, std::string_view, std::string_view>;
     std::map<Key, std::int64_t> sorted;
     for (const auto& [cell, n] : m_crossings) {

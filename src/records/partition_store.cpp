@@ -94,16 +94,14 @@ void PartitionStore::reserve_for(Partition& partition, std::size_t text_bytes)
     }
 }
 
-void PartitionStore::add(StoredRow row, std::string_view person_id, std::string_view crossing_time)
+void PartitionStore::add(StoredRow row, std::string_view person_id)
 {
     const std::size_t index = m_shift >= 64 ? 0 : static_cast<std::size_t>(row.person_hash >> m_shift);
     Partition& partition = m_partitions[index];
-    reserve_for(partition, person_id.size() + crossing_time.size());
+    reserve_for(partition, person_id.size());
     row.text_offset = partition.arena.size();
     row.person_length = static_cast<std::uint32_t>(person_id.size());
-    row.time_length = static_cast<std::uint32_t>(crossing_time.size());
     partition.arena.insert(partition.arena.end(), person_id.begin(), person_id.end());
-    partition.arena.insert(partition.arena.end(), crossing_time.begin(), crossing_time.end());
     partition.rows.push_back(row);
     // Ingest may use up to 70% of the budget; the rest is for classification and output.
     if (m_bytes_reserved > m_memory_budget / 10 * 7) {
@@ -184,11 +182,9 @@ std::uint64_t PartitionStore::spill(std::size_t index, PersonKeyHasher& hasher)
         }
         previous_hash = rows[r].person_hash;
         previous_person = person;
-        const std::string_view time = partition.crossing_time(rows[r]);
         rows[r].text_offset = arena.size();
         rows[r].person_length = static_cast<std::uint32_t>(key.size());
         arena.insert(arena.end(), key.begin(), key.end());
-        arena.insert(arena.end(), time.begin(), time.end());
     }
     const std::filesystem::path path = spill_path(index);
     FilePtr file = open_private(path, true);

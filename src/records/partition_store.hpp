@@ -13,14 +13,14 @@
 
 namespace migratlas::records {
 
-/// One accepted row in 72 bytes: text lives in the partition's arena, short fields are pool ids.
+/// One accepted row in 64 bytes: the person's bytes live in the partition's arena, short fields are
+/// pool ids. The crossing_time text is not kept: event_time is written from the instant (RULES.md §7).
 struct StoredRow {
     std::int64_t instant = 0;
     std::uint64_t line = 0;
     std::uint64_t person_hash = 0;
-    std::uint64_t text_offset = 0;  ///< person bytes, then the crossing_time text, in the arena
+    std::uint64_t text_offset = 0;  ///< person bytes in the arena
     std::uint32_t person_length = 0;
-    std::uint32_t time_length = 0;
     std::int32_t date = 0;
     std::uint32_t crossing_point = 0;
     std::uint32_t nationality = 0;
@@ -41,10 +41,6 @@ struct Partition {
     {
         return {arena.data() + row.text_offset, row.person_length};
     }
-    [[nodiscard]] std::string_view crossing_time(const StoredRow& row) const
-    {
-        return {arena.data() + row.text_offset + row.person_length, row.time_length};
-    }
 };
 
 /// Sorts rows so that each person's rows are contiguous: by person hash, then person bytes.
@@ -58,7 +54,7 @@ public:
 
     /// Adds one accepted row; `row.person_hash` must be std::hash of `person_id`; the text offset
     /// and lengths are filled in here.
-    void add(StoredRow row, std::string_view person_id, std::string_view crossing_time);
+    void add(StoredRow row, std::string_view person_id);
 
     /// Reserves room for about `rows` rows with `text_bytes_per_row` each, spread over the partitions,
     /// so that they are not copied while growing; capped by the memory budget.

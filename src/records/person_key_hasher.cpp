@@ -16,8 +16,8 @@ HmacKey HmacKey::from_file(const std::filesystem::path& path)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-        throw InputError(path.string() + ": key file not found (--key-file must name the HMAC key for "
-            "pseudonymising person_id)");
+        throw InputError(path.string() + ": key file not found (the key_file setting must name the file whose "
+            "bytes are the HMAC key for pseudonymising person_id)");
     }
     if (std::filesystem::is_directory(path, ec)) {
         throw InputError(path.string() + ": key file is a directory");

@@ -25,25 +25,53 @@ std::string_view trim(std::string_view text)
     return text.substr(first, last - first + 1);
 }
 
-const std::string& require(const ParameterText& text, const std::string& key, std::string_view origin)
-{
-    const auto it = text.find(key);
-    if (it == text.end() || it->second.empty()) {
-        throw UsageError(std::string(origin) + ": parameter '" + key + "' is missing");
+/// The parameter values with where each came from: the file, or a front end's override.
+class ParameterValues {
+public:
+    ParameterValues(const ParameterText& file, const ParameterText& overrides, std::string_view origin)
+        : m_values(file), m_overrides(overrides), m_origin(origin)
+    {
+        for (const auto& [key, value] : overrides) {
+            m_values[key] = value;
+        }
     }
-    return it->second;
-}
 
-int whole_number_at_least_one(const ParameterText& text, const std::string& key, std::string_view origin)
-{
-    const std::string& value = require(text, key, origin);
-    const auto number = parse_int(value);
-    if (!number || *number < 1 || *number > 100000) {
-        throw UsageError(std::string(origin) + ": parameter '" + key + "' must be a whole number >= 1, got '" +
-            value + "'");
+    const std::string& require(const std::string& key) const
+    {
+        const auto it = m_values.find(key);
+        if (it == m_values.end() || it->second.empty()) {
+            fail(key, "is missing");
+        }
+        return it->second;
     }
-    return static_cast<int>(*number);
-}
+
+    /// A bad value set by a front end is a SettingError (the front end says where it was set); a
+    /// bad value of the file names the file.
+    [[noreturn]] void fail(const std::string& key, const std::string& problem) const
+    {
+        if (m_overrides.count(key) > 0) {
+            throw SettingError(key, problem);
+        }
+        throw UsageError(std::string(m_origin) + ": parameter '" + key + "' " + problem);
+    }
+
+    int whole_number_at_least_one(const std::string& key) const
+    {
+        const std::string& value = require(key);
+        const auto number = parse_int(value);
+        if (!number || *number < 1 || *number > 100000) {
+            fail(key, "must be a whole number >= 1, got '" + value + "'");
+        }
+        return static_cast<int>(*number);
+    }
+
+    [[nodiscard]] bool overridden(const std::string& key) const { return m_overrides.count(key) > 0; }
+
+private:
+    ParameterText m_values;
+    const ParameterText& m_overrides;
+    std::string_view m_origin;
+};
 
 std::string format_offset(std::int32_t seconds)
 {
@@ -109,55 +137,33 @@ ParameterText read_parameter_file(const std::filesystem::path& path)
     return text;
 }
 
-RuleParameters parse_rule_parameters(const ParameterText& text, std::string_view origin)
+RuleParameters parse_rule_parameters(const ParameterText& file_values, const ParameterText& overrides,
+    std::string_view origin)
 {
+    const ParameterValues values(file_values, overrides, origin);
     RuleParameters params;
     for (const char* key : {"observation_start", "observation_end"}) {
-        const std::string& value = require(text, key, origin);
+        const std::string& value = values.require(key);
         const auto day = parse_iso_date(value);
         if (!day) {
-            throw UsageError(std::string(origin) + ": parameter '" + key + "' must be a date YYYY-MM-DD, got '" +
-                value + "'");
+            values.fail(key, "must be a date YYYY-MM-DD, got '" + value + "'");
         }
         (std::string_view(key) == "observation_start" ? params.observation_start : params.observation_end) = *day;
     }
     if (params.observation_start > params.observation_end) {
-        throw UsageError(std::string(origin) + ": observation_start (" + format_iso_date(params.observation_start) +
-            ") is after observation_end (" + format_iso_date(params.observation_end) + ")");
+        values.fail(values.overridden("observation_end") ? "observation_end" : "observation_start",
+            "observation_start (" + format_iso_date(params.observation_start) + ") is after observation_end (" +
+                format_iso_date(params.observation_end) + ")");
     }
-    const std::string& offset_text = require(text, "reference_utc_offset", origin);
+    const std::string& offset_text = values.require("reference_utc_offset");
     const auto offset = parse_utc_offset(offset_text);
     if (!offset) {
-        throw UsageError(std::string(origin) + ": parameter 'reference_utc_offset' must be +hh:mm, -hh:mm or Z "
-            "(at most 14:00), got '" + offset_text + "'");
+        values.fail("reference_utc_offset", "must be +hh:mm, -hh:mm or Z (at most 14:00), got '" + offset_text + "'");
     }
     params.reference_offset_seconds = *offset;
-    params.window_months = whole_number_at_least_one(text, "window_months", origin);
-    params.min_days = whole_number_at_least_one(text, "min_days", origin);
+    params.window_months = values.whole_number_at_least_one("window_months");
+    params.min_days = values.whole_number_at_least_one("min_days");
     return params;
-}
-
-std::optional<std::uint64_t> parse_byte_size(std::string_view text)
-{
-    if (text.empty()) {
-        return std::nullopt;
-    }
-    std::uint64_t multiplier = 1;
-    switch (text.back()) {
-    case 'K': case 'k': multiplier = 1ULL << 10; break;
-    case 'M': case 'm': multiplier = 1ULL << 20; break;
-    case 'G': case 'g': multiplier = 1ULL << 30; break;
-    case 'T': case 't': multiplier = 1ULL << 40; break;
-    default: break;
-    }
-    if (multiplier != 1) {
-        text.remove_suffix(1);
-    }
-    const auto number = parse_int(text);
-    if (!number || *number <= 0 || static_cast<std::uint64_t>(*number) > (UINT64_MAX / multiplier)) {
-        return std::nullopt;
-    }
-    return static_cast<std::uint64_t>(*number) * multiplier;
 }
 
 } // namespace migratlas::records

@@ -31,12 +31,12 @@ using ParameterText = std::map<std::string, std::string>;
 /// Throws InputError when the file cannot be read, UsageError on a malformed line or unknown key.
 [[nodiscard]] ParameterText read_parameter_file(const std::filesystem::path& path);
 
-/// Converts and checks every value. Throws UsageError naming the key when one is missing or bad:
-/// dates must be YYYY-MM-DD with observation_start ≤ observation_end, the offset ±hh:mm or Z,
-/// window_months and min_days whole numbers ≥ 1 (RULES.md, Clarifications).
-[[nodiscard]] RuleParameters parse_rule_parameters(const ParameterText& text, std::string_view origin);
-
-/// "4G", "512M", "64K" or a plain byte count (binary multiples); nullopt when unreadable or zero.
-[[nodiscard]] std::optional<std::uint64_t> parse_byte_size(std::string_view text);
+/// Converts and checks every value of `file_values` (read from `origin`) with `overrides` on top.
+/// A missing or bad value throws UsageError naming the file and the key, or, when the value is an
+/// override, SettingError naming the setting (the front end says where it was set): dates must be
+/// YYYY-MM-DD with observation_start ≤ observation_end, the offset ±hh:mm or Z, window_months and
+/// min_days whole numbers ≥ 1 (RULES.md, Clarifications).
+[[nodiscard]] RuleParameters parse_rule_parameters(const ParameterText& file_values, const ParameterText& overrides,
+    std::string_view origin);
 
 } // namespace migratlas::records

@@ -55,6 +55,18 @@ public:
     [[nodiscard]] std::string column_label(std::size_t column) const;
 
 private:
+    /// One margin's survey columns and the lookup from their values to its categories.
+    class MarginMatch;
+
+    /// All categories of the first margin, then categories 2..n of the others; returns the
+    /// column of every (margin, category), -1 for a dropped one.
+    std::vector<std::vector<std::int32_t>> add_basis_columns();
+    /// Collapses persons with identical categories in every margin into cells.
+    void assign_cells(const std::vector<MarginMatch>& matches, const std::vector<std::vector<std::int32_t>>& column_of,
+        const std::vector<double>& design_weights);
+    [[nodiscard]] std::string collinearity_message(const std::vector<std::size_t>& dependent,
+        const std::string& controls_file) const;
+
     std::vector<ControlMargin> m_margins;
     std::vector<std::size_t> m_category_offset;   ///< size M + 1
     std::vector<std::size_t> m_column_margin;

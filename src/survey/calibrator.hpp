@@ -46,6 +46,9 @@ struct CalibrationResult {
 /// DataError when a category cannot reach its total within the bounds, when the iterations
 /// stagnate or do not converge within max_iter (naming the worst category, and saying the
 /// bounds are likely infeasible when bounds were given).
+/// Range checks of the options, as SettingErrors naming bounds, max_iter or epsilon.
+void check_calibration_options(const CalibrationOptions& options);
+
 CalibrationResult calibrate(const CalibrationModel& model, const std::vector<double>& design_weights,
     const CalibrationOptions& options);
 

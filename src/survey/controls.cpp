@@ -2,8 +2,8 @@
 
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
+#include "common/number_format.hpp"
 #include "common/parse.hpp"
-#include "survey/number_format.hpp"
 
 #include <algorithm>
 #include <cmath>

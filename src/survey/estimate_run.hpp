@@ -6,9 +6,12 @@
 #include "common/progress.hpp"
 #include "common/run_log.hpp"
 #include "survey/calibration_model.hpp"
+#include "survey/controls.hpp"
 #include "survey/estimator.hpp"
+#include "survey/survey_data.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,20 @@ struct EstimateSpec {
     EstimateOptions options;
     std::filesystem::path out;    ///< estimates CSV; empty = not written
 };
+
+/// Throws SettingError when no variable is named, UsageError when the CV thresholds are not
+/// 0 < caution <= suppress.
+void check_estimate_spec(const EstimateSpec& spec);
+
+/// The survey columns a run reads: the margin variables of `controls` and, with a `spec`, its
+/// domain, strata and PSU (categorical) and its variable (numeric). Either may be null.
+SurveyReadSpec survey_columns(const std::string& id_column, const std::string& weight_column,
+    const Controls* controls, const EstimateSpec* spec);
+
+/// The estimator's view of `data` for `spec` (columns it does not name are null), with `weights`
+/// and the model they were calibrated to (null: design-based variance).
+EstimateInput estimate_input(const SurveyData& data, const EstimateSpec& spec, const std::vector<double>& weights,
+    const CalibrationModel* model);
 
 struct EstimateRequest {
     std::filesystem::path survey;
@@ -46,14 +63,11 @@ struct EstimateOutcome {
 /// Runs the estimate command. Rejected survey rows or any failure throw before a file is written.
 EstimateOutcome run_estimate(const EstimateRequest& request, Diagnostics& diagnostics, Progress& progress);
 
-/// Codes of the workspace `units` layer (column `code`, else `unit_code`); empty and false when
-/// the workspace or the layer does not exist.
-bool read_unit_codes(const std::filesystem::path& workspace, std::vector<std::string>& codes);
-
 /// Adds an "unknown_unit" warning to `diagnostics` for every row whose unit_code (other than
-/// ALL) is not in `codes`; returns how many.
-std::uint64_t check_unit_codes(const std::vector<DomainEstimate>& rows, const std::vector<std::string>& codes,
-    const std::string& by, Diagnostics& diagnostics);
+/// ALL) is not a code of the workspace `units` layer; returns how many, or nullopt when the
+/// workspace or the layer does not exist.
+std::optional<std::uint64_t> check_unit_codes(const std::vector<DomainEstimate>& rows,
+    const std::filesystem::path& workspace, const std::string& by, Diagnostics& diagnostics);
 
 /// Writes the estimates CSV (when spec.out is set); with a workspace, replaces this variable's
 /// and method's rows of `estimates` and appends `log` to run_log in one atomic commit.

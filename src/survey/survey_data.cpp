@@ -6,11 +6,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string_view>
 
 namespace migratlas::survey {
 
 namespace {
+
+std::size_t hash_text(std::string_view text) noexcept
+{
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    for (const char c : text) {
+        h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+    return static_cast<std::size_t>(h ^ (h >> 29));
+}
 
 /// Encodes one categorical column while reading. The last code is cached because survey files
 /// are sorted by household, so consecutive rows mostly repeat a value. Otherwise an open-addressing
@@ -26,7 +36,7 @@ public:
             return m_last;
         }
         const std::size_t mask = m_slots.size() - 1;
-        std::size_t slot = hash(value) & mask;
+        std::size_t slot = hash_text(value) & mask;
         while (m_slots[slot] != empty_slot) {
             if (m_column.levels[m_slots[slot]] == value) {
                 m_last = m_slots[slot];
@@ -48,21 +58,12 @@ public:
 private:
     static constexpr std::uint32_t empty_slot = UINT32_MAX;
 
-    static std::size_t hash(std::string_view text) noexcept
-    {
-        std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-        for (const char c : text) {
-            h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-        }
-        return static_cast<std::size_t>(h ^ (h >> 29));
-    }
-
     void rehash(std::size_t slot_count)
     {
         m_slots.assign(slot_count, empty_slot);
         const std::size_t mask = slot_count - 1;
         for (std::uint32_t code = 0; code < m_column.levels.size(); ++code) {
-            std::size_t slot = hash(m_column.levels[code]) & mask;
+            std::size_t slot = hash_text(m_column.levels[code]) & mask;
             while (m_slots[slot] != empty_slot) {
                 slot = (slot + 1) & mask;
             }
@@ -73,6 +74,107 @@ private:
     CategoricalColumn& m_column;
     std::vector<std::uint32_t> m_slots;  ///< code per slot, empty_slot when free; size a power of two
     std::uint32_t m_last = empty_slot;
+};
+
+/// The accepted row of every person id read so far, so that a repeated id is rejected with the
+/// line of its first occurrence. While ids arrive in increasing order (shorter first, then byte
+/// order: 1, 2, ..., 10 as well as P0001, P0002), none can repeat an earlier one and nothing is
+/// hashed: survey files are usually written that way, and hashing 1 M ids into a table that does
+/// not fit in cache cost a quarter of the read. The first id out of order builds the table from
+/// the ids so far. Slots hold (hash, row) pairs; the ids stay in the IdColumn.
+class IdIndex {
+public:
+    explicit IdIndex(const IdColumn& ids) : m_ids(ids) {}
+
+    /// Sizes the table for `ids` ids, so that a large file is not rehashed on the way.
+    void reserve(std::size_t ids)
+    {
+        m_expected = ids;
+        if (!m_slots.empty()) {
+            grow_to(2 * ids);
+        }
+    }
+
+    /// The row of an earlier `id`, or nullopt after recording `row` (the next accepted row) for it.
+    std::optional<std::size_t> find_or_add(std::string_view id, std::size_t row)
+    {
+        if (m_slots.empty() && (row == 0 || follows(m_ids[row - 1], id))) {
+            return std::nullopt;
+        }
+        if (row >= empty_row) {
+            throw DataError("more than " + std::to_string(empty_row) + " survey rows");
+        }
+        if (m_slots.empty()) {
+            start_hashing(row);
+        }
+        const auto hash = static_cast<std::uint32_t>(hash_text(id));
+        std::size_t slot = hash & (m_slots.size() - 1);
+        while (m_slots[slot].row != empty_row) {
+            if (m_slots[slot].hash == hash && m_ids[m_slots[slot].row] == id) {
+                return m_slots[slot].row;
+            }
+            slot = (slot + 1) & (m_slots.size() - 1);
+        }
+        m_slots[slot] = Slot{hash, static_cast<std::uint32_t>(row)};
+        if (++m_count * 2 > m_slots.size()) {
+            grow_to(m_slots.size() * 2);
+        }
+        return std::nullopt;
+    }
+
+private:
+    static constexpr std::uint32_t empty_row = UINT32_MAX;
+    struct Slot {
+        std::uint32_t hash = 0;
+        std::uint32_t row = empty_row;
+    };
+
+    static bool follows(std::string_view previous, std::string_view id)
+    {
+        return id.size() > previous.size() || (id.size() == previous.size() && id > previous);
+    }
+
+    /// The ids of rows [0, rows) are distinct: they arrived in increasing order.
+    void start_hashing(std::size_t rows)
+    {
+        grow_to(2 * std::max(rows, m_expected));
+        for (std::size_t k = 0; k < rows; ++k) {
+            place(Slot{static_cast<std::uint32_t>(hash_text(m_ids[k])), static_cast<std::uint32_t>(k)});
+        }
+        m_count = rows;
+    }
+
+    void place(const Slot& entry)
+    {
+        std::size_t slot = entry.hash & (m_slots.size() - 1);
+        while (m_slots[slot].row != empty_row) {
+            slot = (slot + 1) & (m_slots.size() - 1);
+        }
+        m_slots[slot] = entry;
+    }
+
+    void grow_to(std::size_t min_slots)
+    {
+        std::size_t size = std::max<std::size_t>(m_slots.size(), 1024);
+        while (size < min_slots) {
+            size *= 2;
+        }
+        if (size == m_slots.size()) {
+            return;
+        }
+        std::vector<Slot> old(size);
+        old.swap(m_slots);
+        for (const Slot& entry : old) {
+            if (entry.row != empty_row) {
+                place(entry);
+            }
+        }
+    }
+
+    const IdColumn& m_ids;
+    std::vector<Slot> m_slots;  ///< empty while the ids are in order; else a power of two, at most half full
+    std::size_t m_count = 0;
+    std::size_t m_expected = 0;
 };
 
 } // namespace
@@ -126,6 +228,7 @@ SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& 
     for (auto& column : data.categorical) {
         encoders.emplace_back(column);
     }
+    IdIndex id_index(data.ids);
     // Regrowing the row vectors at 1 M rows costs a copy of each and twice the page faults, so they
     // are reserved once the first rows tell the average record and id length. A generous margin
     // costs only address space: untouched pages are never faulted in.
@@ -138,6 +241,7 @@ SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& 
         // Ids cannot hold more bytes than the file, and the first ids are often shorter than the
         // last (1, 2, ... 1000000), so the file size is the bound, not the sampled average.
         data.ids.reserve(expected_rows, static_cast<std::size_t>(rest_bytes));
+        id_index.reserve(expected_rows);
         data.design_weights.reserve(expected_rows);
         data.lines.reserve(expected_rows);
         for (auto& column : data.categorical) {
@@ -196,6 +300,13 @@ SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& 
             numbers[i] = *value;
         }
         if (!good) {
+            continue;
+        }
+        // Last of the checks, so that only accepted rows enter the index: a person listed twice
+        // would be weighted twice, and calibration would spread the error over everyone else.
+        if (const auto first = id_index.find_or_add(id, data.size())) {
+            diagnostics.reject("duplicate_id", reader.pos(record, id_col), spec.id_column + " '" + std::string(id) +
+                "' is already on line " + std::to_string(data.lines[*first]) + "; each person must appear once");
             continue;
         }
         for (std::size_t i = 0; i < cat_cols.size(); ++i) {

@@ -81,7 +81,8 @@ struct SurveyData {
 
 /// Reads the columns named in `spec` (others are ignored). Missing columns throw InputError.
 /// Bad rows are rejected into `diagnostics` with a reason code: malformed_record, field_count,
-/// missing_id, bad_weight (non-numeric, non-finite or not > 0), bad_number. Rows read =
+/// missing_id, bad_weight (non-numeric, non-finite or not > 0), bad_number, duplicate_id (an id
+/// accepted on an earlier line, which the message names; the first stays accepted). Rows read =
 /// accepted (size()) + rejected. `progress` may be null.
 SurveyData read_survey(const std::filesystem::path& path, const SurveyReadSpec& spec, Diagnostics& diagnostics,
     Progress* progress = nullptr);

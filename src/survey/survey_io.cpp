@@ -2,9 +2,10 @@
 
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
+#include "common/number_format.hpp"
 #include "common/output_file.hpp"
 #include "common/parse.hpp"
-#include "survey/number_format.hpp"
+#include "common/products/survey.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -114,38 +115,16 @@ void write_estimates_csv(const std::filesystem::path& path, const std::vector<Do
 Table estimates_table(const std::vector<DomainEstimate>& rows, const std::string& variable,
     const std::string& statistic, const std::string& method, const Table* previous)
 {
-    Table table;
-    table.name = "estimates";
-    table.columns = {{"unit_code", ColumnType::text}, {"variable", ColumnType::text},
-        {"statistic", ColumnType::text}, {"method", ColumnType::text},
-        {"estimate", ColumnType::real}, {"se", ColumnType::real}, {"cv", ColumnType::real},
-        {"ci_low", ColumnType::real}, {"ci_high", ColumnType::real}, {"flag", ColumnType::text},
-        {"n_sample", ColumnType::integer}};
+    Table table = products::estimates.make_table();
     if (previous != nullptr) {
-        std::vector<int> map(table.columns.size(), -1);
-        for (std::size_t i = 0; i < table.columns.size(); ++i) {
-            for (std::size_t j = 0; j < previous->columns.size(); ++j) {
-                if (previous->columns[j].name == table.columns[i].name) {
-                    map[i] = static_cast<int>(j);
-                }
-            }
-        }
-        if (map[1] >= 0 && map[3] >= 0) {
-            for (const auto& old : previous->rows) {
-                const auto* old_variable = std::get_if<std::string>(&old[static_cast<std::size_t>(map[1])]);
-                const auto* old_method = std::get_if<std::string>(&old[static_cast<std::size_t>(map[3])]);
-                // A table written before the statistic column existed holds totals.
-                const auto* old_statistic = map[2] >= 0 ? std::get_if<std::string>(&old[static_cast<std::size_t>(map[2])]) : nullptr;
-                const std::string old_stat = old_statistic != nullptr ? *old_statistic : "total";
-                if (old_variable != nullptr && old_method != nullptr && *old_variable == variable &&
-                    *old_method == method && old_stat == statistic) {
-                    continue;  // replaced by this run
-                }
-                std::vector<TableValue> kept;
-                for (std::size_t i = 0; i < table.columns.size(); ++i) {
-                    kept.push_back(map[i] >= 0 ? old[static_cast<std::size_t>(map[i])] : TableValue{});
-                }
-                table.rows.push_back(std::move(kept));
+        const std::size_t v = products::estimates.column_index("variable");
+        const std::size_t s = products::estimates.column_index("statistic");
+        const std::size_t m = products::estimates.column_index("method");
+        for (const auto& old : previous->rows) {
+            const bool replaced = old[v] == TableValue{variable} && old[s] == TableValue{statistic} &&
+                old[m] == TableValue{method};
+            if (!replaced) {
+                table.rows.push_back(old);
             }
         }
     }

@@ -185,7 +185,22 @@ FieldChoice choose_fields(OGRFeatureDefn& defn, const AttributeSelection& select
     return choice;
 }
 
-/// Collects the parts of a geometry; false when it mixes points, lines and areas.
+TableValue value_of(const OGRFeature& feature, int index, FieldType type)
+{
+    if (!feature.IsFieldSetAndNotNull(index)) {
+        return std::monostate{};
+    }
+    switch (type) {
+    case FieldType::integer:
+    case FieldType::boolean: return static_cast<std::int64_t>(feature.GetFieldAsInteger64(index));
+    case FieldType::real: return feature.GetFieldAsDouble(index);
+    case FieldType::text: break;
+    }
+    return std::string(feature.GetFieldAsString(index));
+}
+
+} // namespace
+
 bool collect_parts(const OGRGeometry& geometry, LonLatGeometry& out, bool& kind_set)
 {
     auto set_kind = [&](FeatureKind kind) {
@@ -261,22 +276,6 @@ bool collect_parts(const OGRGeometry& geometry, LonLatGeometry& out, bool& kind_
     }
     }
 }
-
-TableValue value_of(const OGRFeature& feature, int index, FieldType type)
-{
-    if (!feature.IsFieldSetAndNotNull(index)) {
-        return std::monostate{};
-    }
-    switch (type) {
-    case FieldType::integer:
-    case FieldType::boolean: return static_cast<std::int64_t>(feature.GetFieldAsInteger64(index));
-    case FieldType::real: return feature.GetFieldAsDouble(index);
-    case FieldType::text: break;
-    }
-    return std::string(feature.GetFieldAsString(index));
-}
-
-} // namespace
 
 TileLayer read_input(const std::string& spec, const AttributeSelection& attributes, std::size_t max_attribute_bytes,
     const geo::GeosContext& geos, Diagnostics& diagnostics, Progress& progress, InputSummary& summary)

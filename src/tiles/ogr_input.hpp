@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+class OGRGeometry;
+
 namespace migratlas::tiles {
 
 struct AttributeSelection {
@@ -34,5 +36,9 @@ struct InputSummary {
 [[nodiscard]] TileLayer read_input(const std::string& spec, const AttributeSelection& attributes,
     std::size_t max_attribute_bytes, const geo::GeosContext& geos, Diagnostics& diagnostics, Progress& progress,
     InputSummary& summary);
+
+/// Appends the parts of an OGR geometry (any Multi* or collection of one kind; curves as segments)
+/// to `out`; false when it mixes points, lines and areas. `kind_set` tells whether out.kind is known.
+[[nodiscard]] bool collect_parts(const OGRGeometry& geometry, LonLatGeometry& out, bool& kind_set);
 
 } // namespace migratlas::tiles

@@ -6,6 +6,7 @@
 #include "tiles/mbtiles_writer.hpp"
 #include "tiles/ogr_input.hpp"
 #include "tiles/pmtiles_writer.hpp"
+#include "tiles/published_input.hpp"
 #include "tiles/tile_store.hpp"
 #include "tiles/tileset_metadata.hpp"
 #include "tiles/zoom.hpp"
@@ -314,37 +315,70 @@ void check_settings(const Request& request)
     }
 }
 
+namespace {
+
+LayerSummary summary_of(const std::string& name, const InputSummary& input)
+{
+    LayerSummary summary;
+    summary.name = name;
+    summary.source = input.source + (input.layer.empty() || input.driver == "workspace" ? "" : " (layer " + input.layer + ")");
+    summary.crs = input.crs;
+    summary.features_read = input.features_read;
+    summary.accepted = input.counts.accepted;
+    summary.rejected = input.counts.rejected;
+    summary.latitude_clamped = input.counts.latitude_clamped;
+    summary.antimeridian_split = input.counts.antimeridian_split;
+    summary.repaired = input.counts.repaired;
+    summary.text_recoded = input.counts.text_recoded;
+    summary.text_truncated = input.counts.text_truncated;
+    return summary;
+}
+
+/// Exactly one of the two inputs: OGR sources, or a workspace's products through the gate.
+void check_input_choice(const Request& request)
+{
+    const bool from_workspace = !request.workspace.empty() || !request.layers.empty();
+    if (from_workspace && !request.inputs.empty()) {
+        throw SettingError("inputs", "give either input sources or a workspace with layers, not both");
+    }
+    if (!from_workspace && request.inputs.empty()) {
+        throw SettingError("inputs", "no input layer; give at least one SOURCE[:layer][=name], or a workspace and its layers");
+    }
+    if (from_workspace && request.workspace.empty()) {
+        throw SettingError("workspace", "layers are products of a workspace: name the workspace");
+    }
+    if (from_workspace && request.layers.empty()) {
+        throw SettingError("layers", "name the products to tile (e.g. units,crossing_points)");
+    }
+}
+
+} // namespace
+
 Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress)
 {
     check_settings(request);
-    if (request.inputs.empty()) {
-        throw SettingError("inputs", "no input layer; give at least one SOURCE[:layer][=name]");
-    }
+    check_input_choice(request);
     const auto started = Clock::now();
     const tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
         request.threads > 0 ? static_cast<std::size_t>(request.threads) : tbb::this_task_arena::max_concurrency());
     geo::GeosContext geos;
     AttributeSelection attributes{request.include_attributes, request.exclude_attributes};
     std::vector<TileLayer> layers;
-    std::vector<LayerSummary> summaries;
     std::vector<InputSummary> inputs;
+    if (request.inputs.empty()) {
+        PublishedLayers published = read_published(request.workspace, request.layers, attributes,
+            request.max_attribute_bytes, geos, diagnostics, progress);
+        layers = std::move(published.layers);
+        inputs = std::move(published.summaries);
+    }
     for (const std::string& spec : request.inputs) {
         InputSummary input;
         layers.push_back(read_input(spec, attributes, request.max_attribute_bytes, geos, diagnostics, progress, input));
-        LayerSummary summary;
-        summary.name = layers.back().name();
-        summary.source = input.source + (input.layer.empty() ? "" : " (layer " + input.layer + ")");
-        summary.crs = input.crs;
-        summary.features_read = input.features_read;
-        summary.accepted = input.counts.accepted;
-        summary.rejected = input.counts.rejected;
-        summary.latitude_clamped = input.counts.latitude_clamped;
-        summary.antimeridian_split = input.counts.antimeridian_split;
-        summary.repaired = input.counts.repaired;
-        summary.text_recoded = input.counts.text_recoded;
-        summary.text_truncated = input.counts.text_truncated;
-        summaries.push_back(std::move(summary));
         inputs.push_back(std::move(input));
+    }
+    std::vector<LayerSummary> summaries;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        summaries.push_back(summary_of(layers[l].name(), inputs[l]));
     }
     check_attribute_names(request, inputs, layers);
     Outcome outcome = run_layers(std::move(layers), std::move(summaries), request, diagnostics, progress);

@@ -25,6 +25,8 @@ struct ZoomRange {
 /// Settings by name; SettingError names them ("maxzoom", "max_tile_bytes", ...).
 struct Request {
     std::vector<std::string> inputs;                   ///< "SOURCE[:layer][=name]", any OGR vector source
+    std::filesystem::path workspace;                   ///< or: a workspace, whose `layers` pass the disclosure gate
+    std::vector<std::string> layers;                   ///< product names (units, crossing_points, ...), in order
     std::vector<std::filesystem::path> outputs;        ///< each .mbtiles or .pmtiles
     int minzoom = 0;
     int maxzoom = 12;

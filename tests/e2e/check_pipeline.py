@@ -85,10 +85,13 @@ if national and born_abroad:
     check(abs(float(national[0]["estimate"]) - born_abroad[0]) < 1e-6 * born_abroad[0],
           f"calibrated national born_abroad {national[0]['estimate']} != control {born_abroad[0]}")
 
-report = json.loads((out / "geo_check_level3.json").read_text())
+document = json.loads((out / "geo_check_level3.json").read_text())
+report = document.get("outcome", {})
 for key in ["features_read", "units", "invalid_repaired", "parts_merged", "missing_code", "missing_geometry",
-            "duplicate_codes", "orphans", "crs", "area_km2_total", "warnings", "errors"]:
-    check(key in report, f"geo check --json has no '{key}'")
+            "duplicate_codes", "orphans", "crs", "area_km2_total", "usable"]:
+    check(key in report, f"geo check --json has no outcome '{key}'")
+check(document.get("status") == "ok" and isinstance(document.get("diagnostics", {}).get("entries"), list),
+      "geo check --json has no status ok and structured diagnostics")
 
 if failures:
     print("FAILED:\n  " + "\n  ".join(failures))

@@ -16,7 +16,7 @@ inline constexpr ColumnSpec units_columns[] = {
     {"source", ColumnType::text, ColumnRole::attribute, "", "the source the unit was imported from"},
 };
 inline constexpr ProductSpec units{"units", Visibility::publishable, GeometryKind::polygon, units_columns,
-    "MEGA units of every level, valid MultiPolygons in EPSG:4326"};
+    "MEGA units of every level, valid MultiPolygons in EPSG:4326", "migratlas geo import"};
 
 inline constexpr ColumnSpec unit_neighbours_columns[] = {
     {"code_a", ColumnType::text, ColumnRole::key, "", "code of one unit (code_a < code_b)"},
@@ -25,6 +25,6 @@ inline constexpr ColumnSpec unit_neighbours_columns[] = {
     {"shared_border_km", ColumnType::real, ColumnRole::attribute, "km", "geodesic length of the shared border"},
 };
 inline constexpr ProductSpec unit_neighbours{"unit_neighbours", Visibility::publishable, GeometryKind::none,
-    unit_neighbours_columns, "pairs of same-level units that share a border"};
+    unit_neighbours_columns, "pairs of same-level units that share a border", "migratlas geo import"};
 
 } // namespace migratlas::products

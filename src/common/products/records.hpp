@@ -19,7 +19,7 @@ inline constexpr ColumnSpec events_monthly_columns[] = {
     {"events", ColumnType::integer, ColumnRole::count, "events", "events"},
 };
 inline constexpr ProductSpec events_monthly{"events_monthly", Visibility::internal, GeometryKind::none,
-    events_monthly_columns, "classified events (12/16 rule) by month and breakdown"};
+    events_monthly_columns, "classified events (12/16 rule) by month and breakdown", "migratlas link --workspace"};
 
 inline constexpr ColumnSpec crossings_monthly_columns[] = {
     {"month", ColumnType::text, ColumnRole::key, "", "YYYY-MM of the crossing at the reference offset"},
@@ -29,7 +29,7 @@ inline constexpr ColumnSpec crossings_monthly_columns[] = {
     {"crossings", ColumnType::integer, ColumnRole::count, "crossings", "kept crossings (duplicates removed)"},
 };
 inline constexpr ProductSpec crossings_monthly{"crossings_monthly", Visibility::internal, GeometryKind::none,
-    crossings_monthly_columns, "kept crossings by month, point, direction and nationality"};
+    crossings_monthly_columns, "kept crossings by month, point, direction and nationality", "migratlas link --workspace"};
 
 inline constexpr ColumnSpec crossing_points_columns[] = {
     {"point_id", ColumnType::text, ColumnRole::key, "", "crossing point code"},
@@ -46,6 +46,6 @@ inline constexpr ColumnSpec crossing_points_columns[] = {
     {"crossings", ColumnType::integer, ColumnRole::count, "crossings", "kept crossings at the point"},
 };
 inline constexpr ProductSpec crossing_points{"crossing_points", Visibility::internal, GeometryKind::none,
-    crossing_points_columns, "crossing points located in level-2 and level-3 units"};
+    crossing_points_columns, "crossing points located in level-2 and level-3 units", "migratlas link --points --workspace"};
 
 } // namespace migratlas::products

@@ -18,7 +18,7 @@ inline constexpr ColumnSpec run_log_columns[] = {
     {"detail", ColumnType::text, ColumnRole::attribute, "", "sha256 of an input"},
 };
 inline constexpr ProductSpec run_log{"run_log", Visibility::internal, GeometryKind::none, run_log_columns,
-    "one row per parameter, input, count and note of every run"};
+    "one row per parameter, input, count and note of every run", "any command with --workspace"};
 
 inline constexpr ColumnSpec product_metadata_columns[] = {
     {"product", ColumnType::text, ColumnRole::key, "", "product name"},
@@ -29,6 +29,6 @@ inline constexpr ColumnSpec product_metadata_columns[] = {
     {"detail", ColumnType::text, ColumnRole::attribute, "", "sha256 of a source"},
 };
 inline constexpr ProductSpec product_metadata{"product_metadata", Visibility::internal, GeometryKind::none,
-    product_metadata_columns, "metadata of every product in the workspace"};
+    product_metadata_columns, "metadata of every product in the workspace", "any command with --workspace"};
 
 } // namespace migratlas::products

@@ -20,6 +20,6 @@ inline constexpr ColumnSpec estimates_columns[] = {
     {"n_sample", ColumnType::integer, ColumnRole::measure, "persons", "sample persons in the domain"},
 };
 inline constexpr ProductSpec estimates{"estimates", Visibility::internal, GeometryKind::none, estimates_columns,
-    "survey estimates by domain with SE, CV, 95% CI and reliability flag"};
+    "survey estimates by domain with SE, CV, 95% CI and reliability flag", "migratlas calibrate --estimate or migratlas estimate, with --workspace"};
 
 } // namespace migratlas::products

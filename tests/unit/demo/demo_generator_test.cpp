@@ -29,17 +29,18 @@ protected:
     static void SetUpTestSuite()
     {
         s_dir = std::make_unique<TempDir>();
-        DemoConfig config;
+        DemoRequest config;
         config.out_dir = s_dir->path() / "demo";
         config.seed = 7;
         Progress quiet;
-        s_summary = generate_demo(config, quiet);
+        Diagnostics diagnostics;
+        s_summary = run(config, diagnostics, quiet);
     }
     static void TearDownTestSuite() { s_dir.reset(); }
     static std::filesystem::path file(const char* name) { return s_dir->path() / "demo" / name; }
 
     static inline std::unique_ptr<TempDir> s_dir;
-    static inline DemoSummary s_summary;
+    static inline DemoOutcome s_summary;
 };
 
 struct Unit {
@@ -89,12 +90,13 @@ TEST(DemoGenerator, SameSeedAndScaleGiveByteIdenticalFiles)
 {
     TempDir dir;
     Progress quiet;
-    DemoConfig config;
+    Diagnostics diagnostics;
+    DemoRequest config;
     config.seed = 42;
     config.out_dir = dir.path() / "a";
-    const DemoSummary first = generate_demo(config, quiet);
+    const DemoOutcome first = run(config, diagnostics, quiet);
     config.out_dir = dir.path() / "b";
-    generate_demo(config, quiet);
+    (void)run(config, diagnostics, quiet);
     ASSERT_EQ(first.files.size(), 8U); // README.txt is compared below
     for (const DemoFile& f : first.files) {
         const std::string a = test::read_file(dir.path() / "a" / f.name);
@@ -104,7 +106,7 @@ TEST(DemoGenerator, SameSeedAndScaleGiveByteIdenticalFiles)
     EXPECT_EQ(test::read_file(dir.path() / "a" / "README.txt"), test::read_file(dir.path() / "b" / "README.txt"));
     config.seed = 43;
     config.out_dir = dir.path() / "c";
-    generate_demo(config, quiet);
+    (void)run(config, diagnostics, quiet);
     EXPECT_NE(test::read_file(dir.path() / "a" / "crossings.csv"), test::read_file(dir.path() / "c" / "crossings.csv"));
 }
 

@@ -13,21 +13,49 @@ const std::string regions_mapping = " --code-field rid --name-field rname --leve
 const std::string country_mapping = " --code-field iso3 --name-field name --level 1";
 } // namespace
 
-TEST(GeoCli, CheckJsonPrintsOneObjectWithEveryReportKey)
+TEST(GeoCli, CheckJsonPrintsOneDocumentWithTheReportAndStructuredDiagnostics)
 {
     TempDir dir;
     const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_regions.geojson") + "'" + regions_mapping + " --json");
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    const auto report = nlohmann::json::parse(run.out);
+    const auto document = nlohmann::json::parse(run.out);
+    EXPECT_EQ(document["command"], "geo check");
+    EXPECT_EQ(document["status"], "ok");
+    const auto& report = document["outcome"];
     for (const char* key : {"features_read", "units", "invalid_repaired", "parts_merged", "missing_code",
-             "missing_geometry", "duplicate_codes", "orphans", "crs", "area_km2_total", "warnings", "errors"}) {
+             "missing_geometry", "duplicate_codes", "orphans", "crs", "area_km2_total", "usable"}) {
         EXPECT_TRUE(report.contains(key)) << key;
     }
     EXPECT_EQ(report["features_read"], 5);
     EXPECT_EQ(report["units"], 4);
     EXPECT_EQ(report["parts_merged"], 1);
-    EXPECT_TRUE(report["errors"].empty());
-    EXPECT_TRUE(report["warnings"].is_array());
+    EXPECT_EQ(report["usable"], true);
+    const auto& diagnostics = document["diagnostics"];
+    ASSERT_TRUE(diagnostics["entries"].is_array());
+    for (const auto& entry : diagnostics["entries"]) {
+        EXPECT_NE(entry["severity"], "error") << entry.dump();
+        EXPECT_TRUE(entry.contains("code") && entry.contains("message")) << entry.dump();
+    }
+}
+
+TEST(GeoCli, FailedCheckStillPrintsItsReportAndEveryErrorAsJson)
+{
+    TempDir dir;
+    const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("duplicate_names.geojson") +
+        "' --code-field rid --name-field rname --level 1 --json");
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    const auto document = nlohmann::json::parse(run.out);
+    EXPECT_EQ(document["status"], "failed");
+    EXPECT_EQ(document["outcome"]["usable"], false);
+    std::size_t errors = 0;
+    for (const auto& entry : document["diagnostics"]["entries"]) {
+        if (entry["severity"] == "error") {
+            ++errors;
+            EXPECT_TRUE(entry.contains("file")) << entry.dump();
+        }
+    }
+    EXPECT_GT(errors, 0U);
+    EXPECT_NE(run.err.find("not usable"), std::string::npos) << run.err;
 }
 
 TEST(GeoCli, CheckExitsOneAndListsTheErrorForDuplicateCodesWithDifferentNames)
@@ -37,7 +65,7 @@ TEST(GeoCli, CheckExitsOneAndListsTheErrorForDuplicateCodesWithDifferentNames)
         "' --code-field rid --name-field rname --level 1");
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_NE(run.err.find("code '2' is used by features 2 'Dos', 3 'Dso' with different names"), std::string::npos) << run.err;
-    EXPECT_NE(run.err.find("--name-conflict keep-largest"), std::string::npos);
+    EXPECT_NE(run.err.find("set name_conflict to keep-largest"), std::string::npos);
 }
 
 TEST(GeoCli, MissingLevelIsAUsageErrorWithExitCodeTwo)
@@ -58,7 +86,7 @@ TEST(GeoCli, BadInputsExitOneWithOneSentenceAndNoCrash)
         {"truncated.geojson", "not a vector source GDAL can read"},
         {"not_geospatial.txt", "not a vector source GDAL can read"},
         {"no_such_file.geojson", "file does not exist"},
-        {"projected_no_crs.geojson", "--assume-srs EPSG:<code>"},
+        {"projected_no_crs.geojson", "the setting assume_srs (EPSG:<code>)"},
     };
     for (const auto& c : cases) {
         const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture(c.file) + "' --code-field rid --name-field rname --level 1");
@@ -73,7 +101,7 @@ TEST(GeoCli, MissingFieldNamesTheFieldsThatExist)
     TempDir dir;
     const CliRun run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_country.geojson") + "' --code-field ISO --name-field name --level 1");
     EXPECT_EQ(run.exit_code, 1);
-    EXPECT_NE(run.err.find("has no field 'ISO' (--code-field); its fields are: iso3, name"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("has no field 'ISO' (code_field); its fields are: iso3, name"), std::string::npos) << run.err;
 }
 
 TEST(GeoCli, ImportBuildsAHierarchyAndCheckVerifiesParentsAgainstTheWorkspace)
@@ -90,10 +118,10 @@ TEST(GeoCli, ImportBuildsAHierarchyAndCheckVerifiesParentsAgainstTheWorkspace)
     ASSERT_EQ(run.exit_code, 0) << run.err;
     run = run_cli(dir.path(), "geo check '" + geo_fixture("tiny_regions.geojson") + "'" + regions_mapping + " --workspace '" + ws + "' --json");
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_EQ(nlohmann::json::parse(run.out)["orphans"], 0);
+    EXPECT_EQ(nlohmann::json::parse(run.out)["outcome"]["orphans"], 0);
     run = run_cli(dir.path(), "geo import '" + geo_fixture("tiny_regions.geojson") + "'" + regions_mapping + " --workspace '" + ws + "' --json");
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    const auto report = nlohmann::json::parse(run.out);
+    const auto report = nlohmann::json::parse(run.out)["outcome"];
     EXPECT_EQ(report["units_in_workspace"], 5);
     EXPECT_EQ(report["neighbour_pairs"], 4);
     EXPECT_EQ(report["written"], true);
@@ -115,7 +143,7 @@ TEST(GeoCli, DemoRegionOfFourHundredLevelThreeUnitsImportsWithoutGapsOrOverlaps)
     ASSERT_EQ(run.exit_code, 0) << run.err;
     run = run_cli(dir.path(), "-q geo import" + source + " --layer level3 --level-field level --parent-field parent_code --json");
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    const auto report = nlohmann::json::parse(run.out);
+    const auto report = nlohmann::json::parse(run.out)["outcome"];
     EXPECT_GE(report["units"].get<int>(), 300);
     EXPECT_EQ(report["orphans"], 0);
     // The generator promises units that nest exactly and tile their parent.

@@ -1,9 +1,13 @@
 #include "geo/source_reader.hpp"
+#include "workspace/product_io.hpp"
+#include "common/products/geo.hpp"
+#include "common/products/run_log.hpp"
 #include "geo/geography_import.hpp"
+#include "geo_runs.hpp"
 
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/unit_index.hpp"
 #include "geo/unit_store.hpp"
 #include "geo_test_support.hpp"
@@ -54,24 +58,24 @@ bool mentions(const std::vector<std::string>& messages, const std::string& text)
     return std::any_of(messages.begin(), messages.end(), [&](const std::string& m) { return m.find(text) != std::string::npos; });
 }
 
-CheckReport check(const std::string& fixture, const GeographyOptions& options,
+test::GeoRun check(const std::string& fixture, const GeographyOptions& options,
     const std::optional<std::filesystem::path>& workspace = std::nullopt)
 {
     Progress quiet;
-    return check_geography(geo_fixture(fixture), options, workspace, quiet);
+    return test::check_geography(geo_fixture(fixture), options, workspace, quiet);
 }
 
-CheckReport import(const std::string& fixture, const GeographyOptions& options, const std::filesystem::path& workspace)
+test::GeoRun import(const std::string& fixture, const GeographyOptions& options, const std::filesystem::path& workspace)
 {
     Progress quiet;
-    return import_geography(geo_fixture(fixture), options, workspace, quiet);
+    return test::import_geography(geo_fixture(fixture), options, workspace, quiet);
 }
 
 } // namespace
 
 TEST(GeographyCheck, PartsWithTheSameCodeAndNameAreMergedIntoOneUnit)
 {
-    const CheckReport report = check("tiny_regions.geojson", region_options());
+    const test::GeoRun report = check("tiny_regions.geojson", region_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.features_read, 5u);
     EXPECT_EQ(report.units, 4u);
@@ -82,7 +86,7 @@ TEST(GeographyCheck, PartsWithTheSameCodeAndNameAreMergedIntoOneUnit)
 
 TEST(GeographyCheck, SameCodeWithDifferentNamesIsAnError)
 {
-    const CheckReport report = check("duplicate_names.geojson", flat_options());
+    const test::GeoRun report = check("duplicate_names.geojson", flat_options());
     EXPECT_FALSE(report.usable());
     EXPECT_EQ(report.duplicate_codes, 1u);
     EXPECT_TRUE(mentions(report.errors, "code '2' is used by features 2 'Dos', 3 'Dso' with different names"));
@@ -92,7 +96,7 @@ TEST(GeographyCheck, KeepLargestMergesConflictingNamesAndWarns)
 {
     GeographyOptions options = flat_options();
     options.name_conflict = NameConflict::keep_largest;
-    const CheckReport report = check("duplicate_names.geojson", options);
+    const test::GeoRun report = check("duplicate_names.geojson", options);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.units, 2u);
     EXPECT_EQ(report.duplicate_codes, 1u);
@@ -102,7 +106,7 @@ TEST(GeographyCheck, KeepLargestMergesConflictingNamesAndWarns)
 
 TEST(GeographyCheck, SelfIntersectingPolygonIsRepairedAndReported)
 {
-    const CheckReport report = check("bowtie.geojson", flat_options());
+    const test::GeoRun report = check("bowtie.geojson", flat_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.invalid_repaired, 1u);
     EXPECT_EQ(report.units, 2u);
@@ -113,7 +117,7 @@ TEST(GeographyCheck, SelfIntersectingPolygonIsRepairedAndReported)
 
 TEST(GeographyCheck, FeaturesWithoutCodeOrGeometryAreRejectedWithReasons)
 {
-    const CheckReport report = check("missing_values.geojson", flat_options());
+    const test::GeoRun report = check("missing_values.geojson", flat_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.features_read, 3u);
     EXPECT_EQ(report.units, 1u);
@@ -131,7 +135,7 @@ TEST(GeographyCheck, MissingFieldIsAnInputErrorListingTheFields)
         (void)check("bowtie.geojson", options);
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("has no field 'code' (--code-field); its fields are: rid, rname"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("has no field 'code' (code_field); its fields are: rid, rname"), std::string::npos)
             << e.what();
     }
 }
@@ -148,11 +152,11 @@ TEST(GeographyCheck, ProjectedCoordinatesWithoutCrsNeedAssumeSrs)
         (void)check("projected_no_crs.geojson", flat_options());
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("--assume-srs"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("assume_srs"), std::string::npos) << e.what();
     }
     GeographyOptions options = flat_options();
     options.mapping.assume_srs = "EPSG:32719";
-    const CheckReport report = check("projected_no_crs.geojson", options);
+    const test::GeoRun report = check("projected_no_crs.geojson", options);
     EXPECT_TRUE(report.usable());
     // A 100 km x 100 km UTM square; UTM's 0.9996 scale makes it 10,008 km2 on the ground.
     EXPECT_NEAR(report.area_km2_total, 10008, 10);
@@ -160,7 +164,7 @@ TEST(GeographyCheck, ProjectedCoordinatesWithoutCrsNeedAssumeSrs)
 
 TEST(GeographyCheck, DeclaredProjectedCrsIsReprojectedToLonLat)
 {
-    const CheckReport report = check("projected_utm19s.geojson", flat_options());
+    const test::GeoRun report = check("projected_utm19s.geojson", flat_options());
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.crs, "EPSG:32719");
     EXPECT_NEAR(report.area_km2_total, 10008, 10);
@@ -187,7 +191,7 @@ TEST(GeographyCheck, ContradictoryMappingIsAUsageError)
 
 TEST(GeographyCheck, ParentsOutsideTheSourceAreOnlyWarningsWithoutWorkspace)
 {
-    const CheckReport report = check("tiny_regions.geojson", region_options());
+    const test::GeoRun report = check("tiny_regions.geojson", region_options());
     EXPECT_EQ(report.orphans, 0u);
     EXPECT_TRUE(mentions(report.warnings, "refer to 1 parent codes outside the source ('TCY')"));
 }
@@ -200,7 +204,7 @@ TEST(GeographyImport, OrphansFailTheImportAndLeaveTheWorkspaceUntouched)
     const std::string before = test::read_file(ws);
     GeographyOptions options = region_options();
     options.mapping.parent_code = "XXX";
-    const CheckReport report = import("tiny_regions.geojson", options, ws);
+    const test::GeoRun report = import("tiny_regions.geojson", options, ws);
     EXPECT_FALSE(report.written);
     EXPECT_EQ(report.orphans, 4u);
     EXPECT_TRUE(mentions(report.errors, "parent 'XXX' is not in the source or the workspace"));
@@ -212,7 +216,7 @@ TEST(GeographyImport, SeveralSourcesBuildOneHierarchyAndReimportReplacesSameCode
     test::TempDir dir;
     const auto ws = dir.path() / "ws.gpkg";
     ASSERT_TRUE(import("tiny_country.geojson", country_options(), ws).written);
-    CheckReport report = import("tiny_regions.geojson", region_options(), ws);
+    test::GeoRun report = import("tiny_regions.geojson", region_options(), ws);
     ASSERT_TRUE(report.written) << (report.errors.empty() ? "" : report.errors.front());
     EXPECT_EQ(report.units_in_workspace, 5u);
     EXPECT_EQ(report.neighbour_pairs, 4u);
@@ -236,8 +240,8 @@ TEST(GeographyImport, SeveralSourcesBuildOneHierarchyAndReimportReplacesSameCode
     ASSERT_TRUE(located);
     EXPECT_EQ(located->unit, *unit);
 
-    auto dataset = open_workspace_readonly(ws);
-    const Table neighbours = read_table(*dataset, "unit_neighbours");
+    auto dataset = workspace::open_readonly(ws);
+    const Table neighbours = workspace::read_product(*dataset, products::unit_neighbours);
     EXPECT_EQ(neighbours.rows.size(), 4u);  // the four region pairs; a single country has no neighbour
 }
 
@@ -246,8 +250,8 @@ TEST(GeographyImport, RunLogRecordsCommandInputChecksumAndCounts)
     test::TempDir dir;
     const auto ws = dir.path() / "ws.gpkg";
     ASSERT_TRUE(import("tiny_country.geojson", country_options(), ws).written);
-    auto dataset = open_workspace_readonly(ws);
-    const Table log = read_table(*dataset, "run_log");
+    auto dataset = workspace::open_readonly(ws);
+    const Table log = workspace::read_product(*dataset, products::run_log);
     bool has_input = false, has_units = false;
     for (const auto& row : log.rows) {
         const auto& kind = std::get<std::string>(row[5]);
@@ -273,7 +277,7 @@ TEST(GeographyImport, OverlapsBetweenSiblingsAndGapsInsideTheParentAreReportedIn
     test::TempDir dir;
     const auto ws = dir.path() / "ws.gpkg";
     ASSERT_TRUE(import("tiny_country.geojson", country_options(), ws).written);
-    const CheckReport report = check("overlap_regions.geojson", region_options(), ws);
+    const test::GeoRun report = check("overlap_regions.geojson", region_options(), ws);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.overlaps, 1u);
     EXPECT_NEAR(report.overlap_km2, 0.5 * 12308, 30);
@@ -291,15 +295,15 @@ TEST(GeographyImport, SourceWithSeveralLayersNeedsLayerAndNamesThem)
     GeographyOptions options = country_options();
     options.mapping.code_field = "code";
     try {
-        (void)check_geography(ws.string(), options, std::nullopt, quiet);
+        (void)test::check_geography(ws.string(), options, std::nullopt, quiet);
         FAIL() << "expected UsageError";
     } catch (const UsageError& e) {
-        EXPECT_NE(std::string(e.what()).find("choose one with --layer"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("choose one with the setting layer"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("'units'"), std::string::npos) << e.what();
     }
     options.mapping.layer = "units";
     options.mapping.name_field = "name";
-    const CheckReport report = check_geography(ws.string(), options, std::nullopt, quiet);
+    const test::GeoRun report = test::check_geography(ws.string(), options, std::nullopt, quiet);
     EXPECT_EQ(report.crs, "EPSG:4326");
     EXPECT_EQ(report.units, 1u);
 }
@@ -314,7 +318,7 @@ TEST(GeographyImport, ParentFromAFieldOrFromTheCodeGetsTheCodePrefix)
     options.mapping.parent_code.clear();
     options.mapping.level = 3;
     options.mapping.parent_field = "region";  // raw region code "2" becomes "TCY-2"
-    CheckReport report = check("tiny_subregions.geojson", options, ws);
+    test::GeoRun report = check("tiny_subregions.geojson", options, ws);
     EXPECT_TRUE(report.usable()) << (report.errors.empty() ? "" : report.errors.front());
     EXPECT_EQ(report.units, 2u);
     EXPECT_EQ(report.orphans, 0u);
@@ -365,7 +369,7 @@ TEST(GeographyCheck, ShapefileIsReprojectedFromItsPrjAndRefusedWithoutOne)
 {
     test::TempDir with_dir;
     Progress quiet;
-    const CheckReport report = check_geography(write_shapefile(with_dir.path(), true).string(), flat_options(), std::nullopt, quiet);
+    const test::GeoRun report = test::check_geography(write_shapefile(with_dir.path(), true).string(), flat_options(), std::nullopt, quiet);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.driver, "ESRI Shapefile");
     EXPECT_NEAR(report.area_km2_total, 10008, 10);
@@ -373,28 +377,28 @@ TEST(GeographyCheck, ShapefileIsReprojectedFromItsPrjAndRefusedWithoutOne)
     test::TempDir without_dir;
     const std::string bare = write_shapefile(without_dir.path(), false).string();
     try {
-        (void)check_geography(bare, flat_options(), std::nullopt, quiet);
+        (void)test::check_geography(bare, flat_options(), std::nullopt, quiet);
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("format (ESRI Shapefile) does not imply one; give it with --assume-srs"),
+        EXPECT_NE(std::string(e.what()).find("format (ESRI Shapefile) does not imply one; give it with the setting assume_srs"),
             std::string::npos) << e.what();
     }
     GeographyOptions options = flat_options();
     options.mapping.assume_srs = "EPSG:32719";
-    EXPECT_NEAR(check_geography(bare, options, std::nullopt, quiet).area_km2_total, 10008, 10);
+    EXPECT_NEAR(test::check_geography(bare, options, std::nullopt, quiet).area_km2_total, 10008, 10);
 }
 
 TEST(GeographyCheck, WhereFilterSelectsFeaturesAndABadFilterIsAUsageError)
 {
     GeographyOptions options = region_options();
     options.mapping.where = "rid IN ('2', '3')";
-    const CheckReport report = check("tiny_regions.geojson", options);
+    const test::GeoRun report = check("tiny_regions.geojson", options);
     EXPECT_EQ(report.features_read, 2u);
     EXPECT_EQ(report.units, 2u);
     options.mapping.where = "no_such_field = 1";
     EXPECT_THROW((void)check("tiny_regions.geojson", options), UsageError);
     options.mapping.where = "rid = 'none'";
-    const CheckReport empty = check("tiny_regions.geojson", options);
+    const test::GeoRun empty = check("tiny_regions.geojson", options);
     EXPECT_FALSE(empty.usable());
     EXPECT_TRUE(mentions(empty.errors, "no feature of layer 'tiny_regions' became a unit"));
 }

@@ -1,10 +1,13 @@
 // The real boundaries of ../shared/realdata (Colombia, Peru, Venezuela, world countries, Peru provinces)
 // through geo check and import into one workspace. Skips when the folder is absent.
 #include "geo/geography_import.hpp"
+#include "geo_runs.hpp"
+#include "workspace/product_io.hpp"
+#include "common/products/geo.hpp"
 #include "geo/unit_index.hpp"
 
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "geo_test_support.hpp"
 #include "test_files.hpp"
 
@@ -69,10 +72,10 @@ GeographyOptions peru_provinces()
     return o;
 }
 
-CheckReport import(const char* file, const GeographyOptions& options, const std::filesystem::path& ws)
+test::GeoRun import(const char* file, const GeographyOptions& options, const std::filesystem::path& ws)
 {
     Progress quiet;
-    CheckReport report = import_geography(boundary(file), options, ws, quiet);
+    test::GeoRun report = test::import_geography(boundary(file), options, ws, quiet);
     EXPECT_TRUE(report.written) << file << ": " << (report.errors.empty() ? "" : report.errors.front());
     return report;
 }
@@ -94,16 +97,16 @@ protected:
 TEST_F(RealData, ColombiaPeruAndVenezuelaPassGeoCheck)
 {
     Progress quiet;
-    const CheckReport col = check_geography(boundary("colombia-departments.json"), gadm_states("COL"), std::nullopt, quiet);
+    const test::GeoRun col = test::check_geography(boundary("colombia-departments.json"), gadm_states("COL"), std::nullopt, quiet);
     EXPECT_TRUE(col.usable());
     EXPECT_EQ(col.features_read, 32u);
     EXPECT_EQ(col.units, 32u);
     EXPECT_EQ(col.invalid_repaired, 0u);
-    const CheckReport per = check_geography(boundary("peru-departments.json"), peru_departments(), std::nullopt, quiet);
+    const test::GeoRun per = test::check_geography(boundary("peru-departments.json"), peru_departments(), std::nullopt, quiet);
     EXPECT_TRUE(per.usable());
     EXPECT_EQ(per.units, 25u);
     EXPECT_EQ(per.layer, "peru-departments'");  // the layer name really ends in an apostrophe
-    const CheckReport ven = check_geography(boundary("venezuela-estados.json"), gadm_states("VEN"), std::nullopt, quiet);
+    const test::GeoRun ven = test::check_geography(boundary("venezuela-estados.json"), gadm_states("VEN"), std::nullopt, quiet);
     EXPECT_TRUE(ven.usable());
     EXPECT_EQ(ven.units, 25u);
     EXPECT_EQ(ven.invalid_repaired, 1u);
@@ -115,14 +118,14 @@ TEST_F(RealData, WorldCountriesNeedsALayerAndFiltersToThreeCountries)
     Progress quiet;
     GeographyOptions options = countries();
     options.mapping.layer.clear();
-    EXPECT_THROW((void)check_geography(boundary("world-countries.json"), options, std::nullopt, quiet), UsageError);
-    const CheckReport report = check_geography(boundary("world-countries.json"), countries(), std::nullopt, quiet);
+    EXPECT_THROW((void)test::check_geography(boundary("world-countries.json"), options, std::nullopt, quiet), UsageError);
+    const test::GeoRun report = test::check_geography(boundary("world-countries.json"), countries(), std::nullopt, quiet);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.features_read, 3u);
     EXPECT_EQ(report.units, 3u);
     options = countries();
     options.mapping.where.clear();
-    const CheckReport world = check_geography(boundary("world-countries.json"), options, std::nullopt, quiet);
+    const test::GeoRun world = test::check_geography(boundary("world-countries.json"), options, std::nullopt, quiet);
     EXPECT_EQ(world.features_read, 180u);
     EXPECT_EQ(world.invalid_repaired, 3u);
 }
@@ -132,10 +135,10 @@ TEST_F(RealData, PeruProvincesWithTyposInNamesFailUnlessKeepLargest)
     Progress quiet;
     GeographyOptions options = peru_provinces();
     options.name_conflict = NameConflict::error;
-    const CheckReport strict = check_geography(boundary("peru_provincial_simple.geojson"), options, std::nullopt, quiet);
+    const test::GeoRun strict = test::check_geography(boundary("peru_provincial_simple.geojson"), options, std::nullopt, quiet);
     EXPECT_FALSE(strict.usable());
     EXPECT_EQ(strict.duplicate_codes, 2u);
-    const CheckReport merged = check_geography(boundary("peru_provincial_simple.geojson"), peru_provinces(), std::nullopt, quiet);
+    const test::GeoRun merged = test::check_geography(boundary("peru_provincial_simple.geojson"), peru_provinces(), std::nullopt, quiet);
     EXPECT_TRUE(merged.usable());
     EXPECT_EQ(merged.features_read, 197u);
     EXPECT_EQ(merged.units, 195u);
@@ -150,7 +153,7 @@ TEST_F(RealData, CountriesStatesAndProvincesBuildOneHierarchy)
     EXPECT_EQ(import("colombia-departments.json", gadm_states("COL"), ws).units, 32u);
     EXPECT_EQ(import("venezuela-estados.json", gadm_states("VEN"), ws).units, 25u);
     EXPECT_EQ(import("peru-departments.json", peru_departments(), ws).units, 25u);
-    const CheckReport provinces = import("peru_provincial_simple.geojson", peru_provinces(), ws);
+    const test::GeoRun provinces = import("peru_provincial_simple.geojson", peru_provinces(), ws);
     EXPECT_EQ(provinces.units, 195u);
     EXPECT_EQ(provinces.orphans, 0u);
     EXPECT_EQ(provinces.units_in_workspace, 3u + 32u + 25u + 25u + 195u);
@@ -190,8 +193,8 @@ TEST_F(RealData, CountriesStatesAndProvincesBuildOneHierarchy)
     ASSERT_TRUE(lima);
     EXPECT_EQ(index.units()[lima->unit].parent_code, "PER-15");
 
-    auto dataset = open_workspace_readonly(ws);
-    const Table neighbours = read_table(*dataset, "unit_neighbours");
+    auto dataset = workspace::open_readonly(ws);
+    const Table neighbours = workspace::read_product(*dataset, products::unit_neighbours);
     EXPECT_GT(neighbours.rows.size(), 300u);
 }
 
@@ -204,7 +207,7 @@ TEST_F(RealData, PeruDistrictsWithNullGeometriesAreRejectedWithAReason)
     options.mapping.level = 4;
     options.mapping.code_prefix = "PER-";
     options.mapping.parent_code_length = 4;
-    const CheckReport report = check_geography(boundary("peru_distrital_simple.geojson"), options, std::nullopt, quiet);
+    const test::GeoRun report = test::check_geography(boundary("peru_distrital_simple.geojson"), options, std::nullopt, quiet);
     EXPECT_TRUE(report.usable());
     EXPECT_EQ(report.features_read, 1834u);
     EXPECT_EQ(report.missing_geometry, 8u);  // AMANTANI, EL PARCO, LA PUNTA, ... (realdata README)

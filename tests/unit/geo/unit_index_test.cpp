@@ -1,7 +1,7 @@
 #include "geo/unit_index.hpp"
 
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
@@ -74,7 +74,7 @@ TEST(UnitIndex, WorkspaceWithoutUnitsLayerIsAnInputError)
     test::TempDir dir;
     const auto path = dir.path() / "empty.gpkg";
     {
-        Workspace workspace(path);
+        workspace::Workspace workspace(path);
         Table table{"notes", {{"text", ColumnType::text}}, {{std::string("nothing")}}, {}};
         workspace.write_table(table);
         workspace.commit();
@@ -92,7 +92,7 @@ TEST(UnitIndex, LocateCanBeRestrictedToTheUnitsOfOneCountry)
     EXPECT_EQ(index.country_of(*index.find_code("BBB-1")), "BBB");
     EXPECT_EQ(index.country_of(*index.find_code("AAA")), "AAA");
     // A bridge listed for country AAA, 0.2 km inside BBB: attributed to AAA's nearest unit.
-    const auto own = index.locate(1.0018, 0.5, 2, 1.0, [&](const UnitInfo& u) { return u.parent_code == "AAA"; });
+    const auto own = index.locate(1.0018, 0.5, 2, 1.0, [&](std::size_t u) { return index.units()[u].parent_code == "AAA"; });
     ASSERT_TRUE(own);
     EXPECT_EQ(index.units()[own->unit].code, "AAA-1");
     EXPECT_NEAR(own->distance_km, 0.2, 0.01);

@@ -33,7 +33,7 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path
 
 RuleParameters reference_params()
 {
-    return parse_rule_parameters(read_parameter_file(fixtures + "/params.txt"), "params.txt");
+    return parse_rule_parameters(read_parameter_file(fixtures + "/params.txt"), {}, "params.txt");
 }
 
 struct LinkRun {
@@ -54,6 +54,7 @@ struct LinkRun {
         options.temp_directory = dir.path();
         Progress progress(false);
         result = link_crossings(options, HmacKey(key_bytes), diagnostics, progress);
+        result.commit_files();
         events = read_csv(*options.events_csv);
         rejects = read_csv(*options.rejects_csv);
         duplicates = read_csv(*options.duplicates_csv);
@@ -70,28 +71,28 @@ std::string key_of(std::string_view person_id)
     return hasher.hex(person_id);
 }
 
-using EventRow = std::tuple<std::string, std::int64_t, std::string, std::string>;
+/// person_key, event_time (as text: RULES.md §7 fixes its form), event_type, days_in_window.
+using EventRow = std::tuple<std::string, std::string, std::string, std::string>;
 
 } // namespace
 
 TEST(LinkReference, EventsMatchExpectedAfterHmacMapping)
 {
     LinkRun run(fixtures + "/cases.csv", reference_params());
-    // expected.csv: case_id,person_id,event_time,event_type,days_in_window; re-sorted by key, instant.
-    std::vector<EventRow> want;
+    // expected.csv: case_id,person_id,event_time,event_type,days_in_window; re-sorted by key, then
+    // instant (the order of our events file). event_time is compared as text, exactly.
+    std::vector<std::pair<std::int64_t, EventRow>> want;
     for (const auto& row : read_csv(fixtures + "/expected.csv")) {
-        want.emplace_back(key_of(row[1]), *parse_crossing_time(row[2]), row[3], row[4]);
+        want.emplace_back(*parse_crossing_time(row[2]), EventRow(key_of(row[1]), row[2], row[3], row[4]));
     }
-    std::stable_sort(want.begin(), want.end(),
-        [](const EventRow& a, const EventRow& b) { return std::tie(std::get<0>(a), std::get<1>(a)) <
-                                                     std::tie(std::get<0>(b), std::get<1>(b)); });
+    std::stable_sort(want.begin(), want.end(), [](const auto& a, const auto& b) {
+        return std::tie(std::get<0>(a.second), a.first) < std::tie(std::get<0>(b.second), b.first);
+    });
     ASSERT_EQ(run.events.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
         const auto& got = run.events[i];
         ASSERT_EQ(got.size(), 5U);
-        const auto instant = parse_crossing_time(got[1]);
-        ASSERT_TRUE(instant.has_value()) << got[1];
-        EXPECT_EQ(EventRow(got[0], *instant, got[2], got[3]), want[i]) << "event row " << i + 2;
+        EXPECT_EQ(EventRow(got[0], got[1], got[2], got[3]), want[i].second) << "event row " << i + 2;
     }
     EXPECT_EQ(run.result.counts.rows_read, 855U);
     EXPECT_EQ(run.result.counts.events, 849U);
@@ -112,19 +113,16 @@ TEST(LinkReference, RejectsAndDuplicatesMatchByLineAndReason)
     EXPECT_EQ(run.result.counts.duplicates.at("near_duplicate"), 1U);
 }
 
-TEST(LinkReference, EventTimeIsTheInputStringUnchanged)
+TEST(LinkReference, EventTimeIsTheInstantAtTheReferenceOffset)
 {
     LinkRun run(fixtures + "/cases.csv", reference_params());
-    std::multiset<std::string> input_times;
-    for (const auto& row : read_csv(fixtures + "/cases.csv")) {
-        input_times.insert(row[2]);
-    }
-    for (const auto& row : run.events) {
-        EXPECT_TRUE(input_times.count(row[1]) > 0) << row[1];
-    }
-    // C18's kept OUT is written with Z in the input and must stay so (not rewritten at -05:00).
+    // C18's kept OUT is 2025-01-01T04:30:00Z in the input; RULES.md §7 writes it at -05:00.
     EXPECT_TRUE(std::any_of(run.events.begin(), run.events.end(),
-        [](const auto& row) { return row[1] == "2025-01-01T04:30:00Z"; }));
+        [](const auto& row) { return row[1] == "2024-12-31T23:30:00-05:00"; }));
+    for (const auto& row : run.events) {
+        EXPECT_EQ(row[1].size(), event_time_length) << row[1];
+        EXPECT_EQ(row[1].substr(19), "-05:00") << row[1];
+    }
 }
 
 TEST(LinkReference, SpillingToDiskGivesIdenticalOutputs)

@@ -4,6 +4,8 @@
 #include "common/diagnostics.hpp"
 #include "common/progress.hpp"
 #include "geo/geography_import.hpp"
+#include "geo_runs.hpp"
+#include "geo/unit_index.hpp"
 #include "records/crossing_point_units.hpp"
 #include "test_files.hpp"
 
@@ -47,16 +49,16 @@ TEST(CrossingPointRealData, CucutaBridgesSnapIntoColombiaAndRumichacaIsInNarino)
     countries.mapping.code_field = "id";
     countries.mapping.name_field = "name";
     countries.mapping.level = 1;
-    ASSERT_TRUE(geo::import_geography((realdata / "boundaries/world-countries.json").string(), countries, ws, quiet).written);
-    ASSERT_TRUE(geo::import_geography((realdata / "boundaries/colombia-departments.json").string(),
+    ASSERT_TRUE(test::import_geography((realdata / "boundaries/world-countries.json").string(), countries, ws, quiet).written);
+    ASSERT_TRUE(test::import_geography((realdata / "boundaries/colombia-departments.json").string(),
         level("ID_1", "NAME_1", 2, "COL-", "COL"), ws, quiet).written);
-    ASSERT_TRUE(geo::import_geography((realdata / "boundaries/venezuela-estados.json").string(),
+    ASSERT_TRUE(test::import_geography((realdata / "boundaries/venezuela-estados.json").string(),
         level("ID_1", "NAME_1", 2, "VEN-", "VEN"), ws, quiet).written);
 
     Diagnostics diagnostics;
     std::vector<CrossingPoint> points = read_crossing_points(realdata / "crossing_points.csv", diagnostics);
     EXPECT_EQ(points.size(), 36U);
-    locate_points(points, ws, 2.0);
+    locate_points(points, geo::UnitIndex::from_workspace(ws), 2.0);
     std::map<std::string, const CrossingPoint*> by_id;
     for (const auto& p : points) {
         by_id[p.point_id] = &p;

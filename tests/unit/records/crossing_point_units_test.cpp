@@ -1,6 +1,9 @@
 #include "common/table.hpp"
-#include "common/workspace.hpp"
+#include "workspace/product_io.hpp"
+#include "common/products/records.hpp"
+#include "workspace/workspace.hpp"
 #include "geo/geos_context.hpp"
+#include "geo/unit_index.hpp"
 #include "geo/unit_store.hpp"
 #include "common/civil_date.hpp"
 #include "records/crossing_linker.hpp"
@@ -41,7 +44,7 @@ std::filesystem::path two_country_workspace(const test::TempDir& dir)
     add("BBB-01", "BBB", 2, east);
     add("AAA-01001", "AAA-01", 3, west);
     add("BBB-01001", "BBB-01", 3, east);
-    Workspace ws(path);
+    workspace::Workspace ws(path);
     geo::write_units(ws, geos, units);
     ws.commit();
     return path;
@@ -66,7 +69,7 @@ TEST(CrossingPointUnits, BridgeJustInsideTheNeighbourSnapsToItsOwnCountry)
     // 0.003 degrees east of the border at latitude 0.5 is about 0.33 km inside BBB.
     std::vector<CrossingPoint> points = {point("AAA-BBB-1", 0.003, 0.5, "AAA"), point("AAA-IN", -0.5, 0.5, "AAA"),
         point("FAR", 5.0, 5.0, "AAA")};
-    locate_points(points, ws, 2.0);
+    locate_points(points, geo::UnitIndex::from_workspace(ws), 2.0);
     EXPECT_EQ(points[0].unit_level2, "AAA-01");
     EXPECT_EQ(points[0].unit_level3, "AAA-01001");
     ASSERT_TRUE(points[0].distance_level2_km.has_value());
@@ -79,7 +82,7 @@ TEST(CrossingPointUnits, BridgeJustInsideTheNeighbourSnapsToItsOwnCountry)
 
     // With a tolerance below the distance the containing neighbour unit is used, and flagged.
     std::vector<CrossingPoint> strict = {point("AAA-BBB-1", 0.003, 0.5, "AAA")};
-    locate_points(strict, ws, 0.1);
+    locate_points(strict, geo::UnitIndex::from_workspace(ws), 0.1);
     EXPECT_EQ(strict[0].unit_level2, "BBB-01");
     EXPECT_FALSE(strict[0].in_own_country);
 }
@@ -95,7 +98,7 @@ TEST(CrossingPointUnits, UnknownPointCodesAreKeptAsUnknownUnit)
     std::vector<CrossingPoint> points = read_crossing_points(points_csv, diagnostics);
     ASSERT_EQ(points.size(), 1U);
     EXPECT_EQ(diagnostics.reject_counts().at("bad_point"), 1U);
-    locate_points(points, ws, 2.0);
+    locate_points(points, geo::UnitIndex::from_workspace(ws), 2.0);
 
     const auto crossings = dir.file("c.csv", "person_id,crossing_time,direction,crossing_point,nationality,sex,birth_date\n"
                                              "A,2021-06-01T10:00:00Z,IN,AAA-BBB-1,X,F,2010-01-01\n"
@@ -113,8 +116,8 @@ TEST(CrossingPointUnits, UnknownPointCodesAreKeptAsUnknownUnit)
     log.command = "link";
     add_link_counts(log, result.counts);
     write_link_workspace(ws, result, points, log);
-    auto dataset = open_workspace_readonly(ws);
-    const Table events = read_table(*dataset, "events_monthly");
+    auto dataset = workspace::open_readonly(ws);
+    const Table events = workspace::read_product(*dataset, products::events_monthly);
     ASSERT_EQ(events.rows.size(), 2U);
     std::map<std::string, std::vector<std::string>> by_point;
     for (const auto& row : events.rows) {
@@ -126,13 +129,16 @@ TEST(CrossingPointUnits, UnknownPointCodesAreKeptAsUnknownUnit)
         }
         by_point[text[5]] = text;
     }
-    // month, event_type, sex, age_group, nationality, crossing_point, unit_code, persons, events
+    // month, event_type, sex, age_group, nationality, crossing_point, unit_code, residence_code, persons,
+    // events; the input has no residence_code column, so residence is missing (NULL, shown as "").
     EXPECT_EQ(by_point["AAA-BBB-1"], (std::vector<std::string>{"2021-06", "unresolved", "F", "0-17", "X", "AAA-BBB-1",
-                                         "AAA-01001", "1", "1"}));
+                                         "AAA-01001", "", "1", "1"}));
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(
+        events.rows[0][products::events_monthly.column_index("residence_code")]));
     EXPECT_EQ(by_point["NOT-IN-FILE"][6], "unknown");
     EXPECT_EQ(by_point["NOT-IN-FILE"][3], "unknown");
-    const Table points_table = read_table(*dataset, "crossing_points");
+    const Table points_table = workspace::read_product(*dataset, products::crossing_points);
     ASSERT_EQ(points_table.rows.size(), 1U);
-    const Table crossings_table = read_table(*dataset, "crossings_monthly");
+    const Table crossings_table = workspace::read_product(*dataset, products::crossings_monthly);
     EXPECT_EQ(crossings_table.rows.size(), 2U);
 }

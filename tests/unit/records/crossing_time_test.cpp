@@ -51,3 +51,25 @@ TEST(CrossingTime, OffsetParsing)
     EXPECT_FALSE(parse_utc_offset("-05").has_value());
     EXPECT_FALSE(parse_utc_offset("05:00").has_value());
 }
+
+namespace {
+std::string event_time(std::int64_t utc, std::int32_t offset)
+{
+    std::string text(migratlas::records::event_time_length, '?');
+    migratlas::records::format_event_time(utc, offset, text.data());
+    return text;
+}
+} // namespace
+
+TEST(EventTime, IsWrittenAtTheReferenceOffsetWithoutFraction)
+{
+    using migratlas::records::parse_crossing_time;
+    // RULES.md §7 examples.
+    EXPECT_EQ(event_time(*parse_crossing_time("2023-04-05T20:30:00Z"), -5 * 3600), "2023-04-05T15:30:00-05:00");
+    EXPECT_EQ(event_time(*parse_crossing_time("2025-01-01T04:30:00Z"), -5 * 3600), "2024-12-31T23:30:00-05:00");
+    // Offset 0 is +00:00, never Z; a fraction is dropped; half-hour offsets keep their minutes.
+    EXPECT_EQ(event_time(*parse_crossing_time("2024-02-29T23:59:59.999+00:00"), 0), "2024-02-29T23:59:59+00:00");
+    EXPECT_EQ(event_time(*parse_crossing_time("2024-02-29T22:00:00-03:00"), 5 * 3600 + 1800),
+        "2024-03-01T06:30:00+05:30");
+    EXPECT_EQ(event_time(*parse_crossing_time("1969-12-31T23:00:00Z"), -3600 * 4), "1969-12-31T19:00:00-04:00");
+}

@@ -151,7 +151,7 @@ TEST(LinkCommand, StrictStopsAtTheFirstRejectAndLeavesNoPartialOutput)
     EXPECT_EQ(r.exit_code, 1);
     // The first rejected record of cases.csv is line 812 (after observation_end).
     EXPECT_NE(r.stderr_text.find("cases.csv:812"), std::string::npos) << r.stderr_text;
-    EXPECT_NE(r.stderr_text.find("--strict"), std::string::npos) << r.stderr_text;
+    EXPECT_NE(r.stderr_text.find("strict mode stops at the first rejected row"), std::string::npos) << r.stderr_text;
     EXPECT_FALSE(std::filesystem::exists(events));
     EXPECT_FALSE(std::filesystem::exists(rejects));
     for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {

@@ -20,7 +20,7 @@ ParameterText base()
 TEST(RuleParameters, ReadsTheReferenceFile)
 {
     const ParameterText text = read_parameter_file(MIGRATLAS_FIXTURES_DIR "/linkage/params.txt");
-    const RuleParameters p = parse_rule_parameters(text, "params.txt");
+    const RuleParameters p = parse_rule_parameters(text, {}, "params.txt");
     EXPECT_EQ(p.observation_start, *parse_iso_date("2020-01-01"));
     EXPECT_EQ(p.observation_end, *parse_iso_date("2024-12-31"));
     EXPECT_EQ(p.reference_offset_seconds, -18000);
@@ -34,7 +34,7 @@ TEST(RuleParameters, CommentsAndBlanksAreIgnored)
     test::TempDir dir;
     const auto path = dir.file("p.txt", "# top\n\n observation_start = 2021-02-03 # trailing\r\nobservation_end=2022-01-01\n"
                                         "reference_utc_offset=Z\nwindow_months=12\nmin_days=183\n");
-    const RuleParameters p = parse_rule_parameters(read_parameter_file(path), "p.txt");
+    const RuleParameters p = parse_rule_parameters(read_parameter_file(path), {}, "p.txt");
     EXPECT_EQ(p.observation_start, *parse_iso_date("2021-02-03"));
     EXPECT_EQ(p.reference_offset_seconds, 0);
     EXPECT_EQ(p.window_months, 12);
@@ -49,11 +49,33 @@ TEST(RuleParameters, BadValuesAreUsageErrors)
     for (const auto& [key, value] : bad) {
         ParameterText text = base();
         text[key] = value;
-        EXPECT_THROW((void)parse_rule_parameters(text, "params.txt"), UsageError) << key << "=" << value;
+        EXPECT_THROW((void)parse_rule_parameters(text, {}, "params.txt"), UsageError) << key << "=" << value;
     }
     ParameterText missing = base();
     missing.erase("min_days");
-    EXPECT_THROW((void)parse_rule_parameters(missing, "params.txt"), UsageError);
+    EXPECT_THROW((void)parse_rule_parameters(missing, {}, "params.txt"), UsageError);
+}
+
+TEST(RuleParameters, BadOverrideIsASettingErrorNamingTheSettingNotTheFile)
+{
+    const ParameterText overrides = {{"window_months", "0"}};
+    try {
+        (void)parse_rule_parameters(base(), overrides, "params.txt");
+        FAIL() << "expected SettingError";
+    } catch (const SettingError& e) {
+        EXPECT_EQ(e.setting(), "window_months");
+        EXPECT_EQ(std::string(e.what()), "window_months: must be a whole number >= 1, got '0'");
+    }
+    ParameterText bad_file = base();
+    bad_file["window_months"] = "0";
+    try {
+        (void)parse_rule_parameters(bad_file, {}, "params.txt");
+        FAIL() << "expected UsageError";
+    } catch (const SettingError&) {
+        FAIL() << "a bad value in the file is not a setting of the front end";
+    } catch (const UsageError& e) {
+        EXPECT_EQ(std::string(e.what()), "params.txt: parameter 'window_months' must be a whole number >= 1, got '0'");
+    }
 }
 
 TEST(RuleParameters, UnknownKeyOrMalformedLineIsUsageError)
@@ -64,14 +86,3 @@ TEST(RuleParameters, UnknownKeyOrMalformedLineIsUsageError)
     EXPECT_THROW((void)read_parameter_file(dir.path() / "absent.txt"), InputError);
 }
 
-TEST(RuleParameters, ByteSizes)
-{
-    EXPECT_EQ(parse_byte_size("4G"), 4ULL << 30);
-    EXPECT_EQ(parse_byte_size("512M"), 512ULL << 20);
-    EXPECT_EQ(parse_byte_size("64k"), 64ULL << 10);
-    EXPECT_EQ(parse_byte_size("1000"), 1000ULL);
-    EXPECT_FALSE(parse_byte_size("").has_value());
-    EXPECT_FALSE(parse_byte_size("G").has_value());
-    EXPECT_FALSE(parse_byte_size("0").has_value());
-    EXPECT_FALSE(parse_byte_size("4GB").has_value());
-}

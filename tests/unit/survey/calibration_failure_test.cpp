@@ -143,7 +143,7 @@ TEST(CalibrationFailure, NonConvergenceWithinMaxIter)
     const auto message = failure<DataError>(dir, small_survey,
         "margin,category,total\nsex,1,30\nsex,2,70\narea,urban,80\narea,rural,20\n", options);
     EXPECT_NE(message.find("did not converge within 1 iterations"), std::string::npos) << message;
-    EXPECT_NE(message.find("raise --max-iter"), std::string::npos) << message;
+    EXPECT_NE(message.find("raise max_iter"), std::string::npos) << message;
 }
 
 TEST(CalibrationFailure, LogitWithoutBoundsIsAUsageError)

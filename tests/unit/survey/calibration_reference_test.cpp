@@ -3,6 +3,7 @@
 #include "survey/calibration_model.hpp"
 #include "survey/calibrator.hpp"
 #include "survey/controls.hpp"
+#include "survey/estimate_run.hpp"
 #include "survey/estimator.hpp"
 #include "survey/survey_data.hpp"
 #include "common/csv_reader.hpp"
@@ -48,17 +49,25 @@ std::map<std::string, std::map<std::string, ExpectedEstimate>> read_expected_est
     return expected;
 }
 
+EstimateSpec born_abroad_by_unit()
+{
+    EstimateSpec spec;
+    spec.variable = "born_abroad";
+    spec.by = "unit_code";
+    spec.strata = "stratum";
+    spec.psu = "psu";
+    return spec;
+}
+
 class ReferenceSet : public ::testing::Test {
 protected:
     void SetUp() override
     {
         controls = read_controls(fixtures / "controls.csv");
-        SurveyReadSpec spec;
-        spec.categorical = controls.variables();
-        spec.categorical.insert(spec.categorical.end(), {"unit_code", "stratum", "psu"});
-        spec.numeric = {"born_abroad"};
+        const EstimateSpec spec = born_abroad_by_unit();
         Diagnostics diagnostics;
-        data = read_survey(fixtures / "survey.csv", spec, diagnostics);
+        data = read_survey(fixtures / "survey.csv", survey_columns("person_id", "design_weight", &controls, &spec),
+            diagnostics);
         ASSERT_EQ(diagnostics.rejected(), 0U);
         ASSERT_EQ(data.size(), 5954U);
     }
@@ -66,14 +75,7 @@ protected:
     void check_estimates(const std::string& method, const std::vector<double>& weights, const CalibrationModel* model)
     {
         const auto expected = read_expected_estimates().at(method);
-        EstimateInput input;
-        input.weights = &weights;
-        input.design_weights = &data.design_weights;
-        input.values = &data.numeric_column("born_abroad").values;
-        input.domain = &data.categorical_column("unit_code");
-        input.strata = &data.categorical_column("stratum");
-        input.psu = &data.categorical_column("psu");
-        input.model = model;
+        const auto input = estimate_input(data, born_abroad_by_unit(), weights, model);
         const auto rows = estimate_by_domain(input, EstimateOptions{});
         ASSERT_EQ(rows.size(), expected.size());
         ASSERT_EQ(rows.back().unit_code, "ALL");
@@ -139,15 +141,9 @@ TEST_F(ReferenceSet, RakingReportsIterationsAndEffectiveSampleSize)
 
 TEST_F(ReferenceSet, MeansAreRatiosWithFlags)
 {
-    EstimateInput input;
-    input.weights = &data.design_weights;
-    input.design_weights = &data.design_weights;
-    input.values = &data.numeric_column("born_abroad").values;
-    input.domain = &data.categorical_column("unit_code");
-    input.strata = &data.categorical_column("stratum");
-    input.psu = &data.categorical_column("psu");
     EstimateOptions options;
     options.mean = true;
+    const auto input = estimate_input(data, born_abroad_by_unit(), data.design_weights, nullptr);
     const auto rows = estimate_by_domain(input, options);
     // Design-weighted share born abroad: 37118.5 / 1102311.95 (cross_checks.txt).
     EXPECT_NEAR(rows.back().estimate, 37118.5 / 1102311.95, 1e-6);

@@ -1,5 +1,7 @@
 // Runs the real `migratlas calibrate` / `estimate`: exit codes, and no weights file on failure.
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
+#include "workspace/product_io.hpp"
+#include "common/products/survey.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
@@ -36,6 +38,24 @@ TEST(SurveyCli, CollinearControlsFailWithoutWritingWeights)
     EXPECT_FALSE(std::filesystem::exists(out));
     const auto log = migratlas::test::read_file(dir.path() / "log.txt");
     EXPECT_NE(log.find("collinear constraints: margin 'area' category 'urban'"), std::string::npos) << log;
+}
+
+TEST(SurveyCli, DuplicatePersonIdsFailWithEveryRepeatListed)
+{
+    TempDir dir;
+    const auto duplicates = fixtures / "duplicate_person_ids";
+    const auto out = dir.path() / "weights.csv";
+    const int code = run("calibrate --survey " + (duplicates / "survey.csv").string() + " --controls " +
+        (duplicates / "controls.csv").string() + " --weights-out " + out.string(), dir.path() / "log.txt");
+    EXPECT_EQ(code, 1);
+    EXPECT_FALSE(std::filesystem::exists(out));
+    const auto log = migratlas::test::read_file(dir.path() / "log.txt");
+    // Every expected reject is printed, whatever indentation the reporter gives it.
+    std::istringstream expected(migratlas::test::read_file(duplicates / "expected_rejects.txt"));
+    for (std::string line; std::getline(expected, line);) {
+        EXPECT_NE(log.find(line + "\n"), std::string::npos) << line << "\n" << log;
+    }
+    EXPECT_NE(log.find("duplicate_id 3"), std::string::npos) << log;
 }
 
 TEST(SurveyCli, InconsistentTotalsFailWithoutWritingWeights)
@@ -132,8 +152,8 @@ TEST(SurveyCli, WorkspaceKeepsTotalsAndMeansAndReportsCodesMissingFromUnits)
     const auto log = migratlas::test::read_file(dir.path() / "total.txt");
     EXPECT_NE(log.find("'R08' is not a code of the workspace units layer"), std::string::npos) << log;
 
-    auto dataset = migratlas::open_workspace_readonly(ws);
-    const migratlas::Table table = migratlas::read_table(*dataset, "estimates");
+    auto dataset = migratlas::workspace::open_readonly(ws);
+    const migratlas::Table table = migratlas::workspace::read_product(*dataset, migratlas::products::estimates);
     std::size_t statistic_col = table.columns.size();
     for (std::size_t i = 0; i < table.columns.size(); ++i) {
         if (table.columns[i].name == "statistic") {

@@ -1,12 +1,13 @@
-#include "common/workspace.hpp"
+#include "workspace/workspace.hpp"
 
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
+#include "common/products/run_log.hpp"
 #include "common/version.hpp"
 
 #include <unistd.h>
 
-namespace migratlas {
+namespace migratlas::workspace {
 
 namespace {
 
@@ -53,7 +54,7 @@ Workspace::Workspace(std::filesystem::path path) : m_path(std::move(path))
             m_dataset.reset();
             std::filesystem::remove(m_temp_path);
             throw InputError(m_path.string() + ": exists but is not a GeoPackage workspace" +
-                (errors.text().empty() ? "" : " (" + errors.text() + ")") + "; choose another --workspace path");
+                (errors.text().empty() ? "" : " (" + errors.text() + ")") + "; choose another workspace path");
         }
     } else {
         GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
@@ -138,15 +139,12 @@ void Workspace::write_table(const Table& table)
 void Workspace::append_run_log(const RunLog& log)
 {
     GdalErrorCollector errors;
-    OGRLayer* layer = m_dataset->GetLayerByName("run_log");
+    const std::string table_name(products::run_log.name);
+    OGRLayer* layer = m_dataset->GetLayerByName(table_name.c_str());
     if (layer == nullptr) {
-        layer = &replace_layer("run_log", nullptr, wkbNone);
-        const std::pair<const char*, OGRFieldType> fields[] = {
-            {"run_id", OFTInteger64}, {"command", OFTString}, {"started_utc", OFTString},
-            {"finished_utc", OFTString}, {"version", OFTString}, {"kind", OFTString},
-            {"stage", OFTString}, {"name", OFTString}, {"value", OFTString}, {"detail", OFTString}};
-        for (const auto& [name, type] : fields) {
-            OGRFieldDefn field(name, type);
+        layer = &replace_layer(table_name, nullptr, wkbNone);
+        for (const ColumnSpec& column : products::run_log.columns) {
+            OGRFieldDefn field(std::string(column.name).c_str(), ogr_type(column.type));
             layer->CreateField(&field);
         }
     }
@@ -203,7 +201,7 @@ void Workspace::commit()
     m_committed = true;
 }
 
-GDALDatasetUniquePtr open_workspace_readonly(const std::filesystem::path& path)
+GDALDatasetUniquePtr open_readonly(const std::filesystem::path& path)
 {
     gdal_register_all();
     if (!std::filesystem::exists(path)) {
@@ -257,4 +255,4 @@ Table read_table(GDALDataset& dataset, const std::string& name)
     return table;
 }
 
-} // namespace migratlas
+} // namespace migratlas::workspace

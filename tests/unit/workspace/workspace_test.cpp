@@ -1,17 +1,19 @@
 #include "common/error.hpp"
-#include "common/workspace.hpp"
+#include "common/products/run_log.hpp"
+#include "workspace/product_io.hpp"
+#include "workspace/workspace.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
 
 using migratlas::Table;
-using migratlas::Workspace;
+using migratlas::workspace::Workspace;
 
 namespace {
 Table sample_table()
 {
     Table t;
-    t.name = "estimates";
+    t.name = "sample";
     t.columns = {{"unit_code", migratlas::ColumnType::text}, {"estimate", migratlas::ColumnType::real},
         {"n", migratlas::ColumnType::integer}};
     t.rows.push_back({std::string("R01"), 12.5, std::int64_t{3}});
@@ -34,13 +36,13 @@ TEST(Workspace, CommittedTablesAndRunLogCanBeReadBack)
         ws.append_run_log(log);
         ws.commit();
     }
-    auto ds = migratlas::open_workspace_readonly(path);
-    const Table back = migratlas::read_table(*ds, "estimates");
+    auto ds = migratlas::workspace::open_readonly(path);
+    const Table back = migratlas::workspace::read_table(*ds, "sample");
     ASSERT_EQ(back.rows.size(), 2U);
     EXPECT_EQ(std::get<std::string>(back.rows[0][0]), "R01");
     EXPECT_DOUBLE_EQ(std::get<double>(back.rows[0][1]), 12.5);
     EXPECT_TRUE(std::holds_alternative<std::monostate>(back.rows[1][1]));
-    const Table log = migratlas::read_table(*ds, "run_log");
+    const Table log = migratlas::workspace::read_product(*ds, migratlas::products::run_log);
     EXPECT_EQ(log.rows.size(), 3U); // command, parameter, count
 }
 

@@ -1,5 +1,5 @@
-// Number formatting for survey outputs and messages: 17 significant digits for files (round-trips
-// through strtod, deterministic), and a short form for human-readable messages.
+// Number formatting shared by every stage: 17 significant digits for files (round-trips through
+// strtod, deterministic), and a short form for human-readable messages and run-log parameters.
 #pragma once
 
 #include <charconv>
@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <string>
 
-namespace migratlas::survey {
+namespace migratlas {
 
 /// Longest text format_g17_to() writes ("-2.2250738585072014e-308" is 24 characters).
 inline constexpr std::size_t g17_max_chars = 40;
@@ -29,7 +29,7 @@ inline std::string format_g17(double value)
     return std::string(text, format_g17_to(text, value));
 }
 
-/// Up to `digits` significant digits, for messages ("1154317", "0.0032").
+/// Up to `digits` significant digits, as printf("%.*g"), for messages ("0.0032", "1.15432e+06").
 inline std::string format_short(double value, int digits = 6)
 {
     char text[40];
@@ -37,4 +37,4 @@ inline std::string format_short(double value, int digits = 6)
     return std::string(text, result.ptr);
 }
 
-} // namespace migratlas::survey
+} // namespace migratlas

@@ -1,0 +1,132 @@
+// From the atlas file and its data to a list of planned pages: thematic layers classified once for
+// the whole atlas (so that pages compare), page series expanded (one page per unit), each page's
+// projection, extent, visible features, labels, legend (classes present only) and scale bar.
+#pragma once
+
+#include "common/diagnostics.hpp"
+#include "render/atlas.hpp"
+#include "render/classification.hpp"
+#include "render/colour.hpp"
+#include "render/feature_layer.hpp"
+#include "render/page_projection.hpp"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migratlas::render {
+
+enum class ValueStatus { ok, suppressed, unreliable, missing };
+
+struct PreparedFeature {
+    std::size_t row = 0;
+    std::string code;
+    std::string label;
+    std::optional<double> value;
+    ValueStatus status = ValueStatus::ok;
+    int class_index = -1;           ///< choropleth class; -1 when none
+    double size = 0;                ///< symbols: diameter, corridors: width, in 0.28 mm units
+    LonLatBox box;
+    std::array<double, 2> anchor{}; ///< label / symbol point (pole of inaccessibility for polygons)
+    double area_km2 = 0;
+    std::string wkb;                ///< ISO WKB (EPSG:4326)
+};
+
+/// A thematic layer ready to draw: values read, statuses decoded, classes and sizes computed.
+struct PreparedLayer {
+    const LayerSpec* spec = nullptr;
+    GeometryKind geometry = GeometryKind::none;
+    std::vector<PreparedFeature> features;
+    ClassBreaks breaks;
+    std::vector<Colour> colours;
+    std::vector<std::string> class_labels;
+    bool integral_values = true;
+    double max_value = 0;
+    std::string suppressed_label, unreliable_label;
+    ProductMetadata metadata;
+};
+
+struct LegendRow {
+    enum class Swatch { fill, pattern_suppressed, pattern_unreliable, line, marker, circle } swatch = Swatch::fill;
+    Colour colour;
+    double size_mm = 0;  ///< circle diameter, line width or marker size
+    std::string label;
+};
+
+struct LegendBlock {
+    std::string heading;
+    std::string unit;
+    LayerKind kind = LayerKind::choropleth;
+    std::vector<LegendRow> rows;
+};
+
+struct Rect {
+    double x = 0, y = 0, w = 0, h = 0;  ///< mm from the paper's top-left corner
+};
+
+/// The page layout in paper millimetres, from the paper size and the legend's needs.
+struct PageLayout {
+    double width = 0, height = 0;
+    Rect map, overview, legend, scale_bar, north_arrow, notes;
+    double title_y = 0, subtitle_y = 0, footer_y = 0;
+};
+
+struct PageLayerPlan {
+    const PreparedLayer* layer = nullptr;
+    std::vector<std::size_t> visible;   ///< indexes into layer->features
+    std::vector<char> focus;            ///< per visible feature: drawn at full strength
+    std::vector<char> labelled;         ///< per visible feature: gets a label
+};
+
+struct PagePlan {
+    std::string name;       ///< file stem, unique
+    std::string title, subtitle;
+    std::vector<std::string> notes;      ///< page notes, then the source and method notes
+    int number = 0, count = 0;
+    std::shared_ptr<MapProjection> projection;
+    ProjectedBox extent;                 ///< of the map frame, projected metres
+    PageLayout layout;
+    ScaleBar scale_bar;
+    std::vector<PageLayerPlan> layers;
+    std::vector<PageLayerPlan> overview_layers;
+    std::shared_ptr<MapProjection> overview_projection;
+    ProjectedBox overview_extent;
+    std::vector<std::array<double, 2>> frame_outline;  ///< main frame in lon/lat, for the locator map
+    std::vector<LegendBlock> legend;
+    double neighbour_opacity = 0.35;
+};
+
+/// The loaded data of an atlas: inputs by name (after joins) and the prepared thematic layers.
+struct AtlasData {
+    std::map<std::string, std::shared_ptr<FeatureLayer>> inputs;
+    std::map<std::string, PreparedLayer> layers;
+    /// Per published product: the legend texts of suppressed and unreliable values from its disclosure.
+    std::map<std::string, std::pair<std::string, std::string>> published_labels;
+};
+
+/// Prepares every thematic layer named by a page or the locator map. Field errors name the YAML position.
+void prepare_layers(const AtlasFile& atlas, AtlasData& data, Diagnostics& diagnostics);
+
+class TextMetrics;
+
+struct PagePlans {
+    std::vector<PagePlan> pages;       ///< the pages `wanted`, in atlas order
+    std::vector<std::string> names;    ///< every page of the atlas, numbered 1..N in this order
+};
+
+/// Expands pages and series (pages numbered 1..N in atlas order) and plans those whose name is
+/// `wanted`, in parallel.
+[[nodiscard]] PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics,
+    Diagnostics& diagnostics, const std::function<bool(const std::string&)>& wanted);
+
+/// Lays out a page of the atlas's paper (mm). `content_aspect` (height / width of what the map
+/// shows, 0 = unknown) lets a portrait frame shrink to a wide extent instead of leaving empty map.
+[[nodiscard]] PageLayout layout_page(const Paper& paper, std::size_t note_lines, double content_aspect = 0);
+/// Height in mm that a legend block takes in the panel.
+[[nodiscard]] double legend_block_height(const LegendBlock& block);
+
+} // namespace migratlas::render

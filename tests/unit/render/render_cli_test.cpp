@@ -1,0 +1,133 @@
+// `migratlas render` end to end: the demo atlas (at a low resolution, to keep CI fast), errors that
+// need the data (a missing field, a series over a level that does not exist) with their YAML
+// positions, and nothing written when a run fails.
+#include "render_test_support.hpp"
+#include "test_files.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace migratlas::test;
+
+namespace {
+
+std::string fixture(const std::string& name)
+{
+    return std::string(MIGRATLAS_FIXTURES_DIR) + "/render/" + name;
+}
+
+/// An atlas file beside a copy of the fixture data, so that relative paths resolve.
+std::filesystem::path write_atlas(const TempDir& dir, const std::string& text)
+{
+    std::filesystem::copy_file(fixture("units.geojson"), dir.path() / "units.geojson", std::filesystem::copy_options::overwrite_existing);
+    return dir.file("bad.yaml", text);
+}
+
+const std::string base = R"(inputs:
+  units: {source: units.geojson}
+layers:
+  values: {type: choropleth, input: units, field: migrants}
+pages:
+  - name: one
+    layers: [values]
+)";
+
+} // namespace
+
+TEST(RenderCli, DemoAtlasHasAtLeastTwelvePagesWithASeries)
+{
+    TempDir dir;
+    const CliRun demo = run_cli(dir.path(), "demo --out '" + (dir.path() / "demo").string() + "' --seed 42 --scale small");
+    ASSERT_EQ(demo.exit_code, 0) << demo.err;
+    const CliRun run = run_cli(dir.path(), "-q render --atlas '" + std::string(MIGRATLAS_SOURCE_DIR) + "/atlas/demo.yaml' --demo-dir '" +
+        (dir.path() / "demo").string() + "' --out '" + (dir.path() / "pages").string() + "' --dpi 40 --format png");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    std::size_t pages = 0, series = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "pages")) {
+        const auto name = entry.path().filename().string();
+        if (entry.path().extension() == ".png") {
+            ++pages;
+            series += name.rfind("department-XNA-", 0) == 0 ? 1 : 0;
+        }
+    }
+    EXPECT_GE(pages, 12U);
+    EXPECT_GE(series, 10U);
+    const auto classes = nlohmann::json::parse(slurp(dir.path() / "pages" / "classes.json"));
+    EXPECT_EQ(classes["format"], "migratlas-classes/1");
+    bool density = false;
+    for (const auto& layer : classes["layers"]) {
+        if (layer["layer"] == "density") {
+            density = true;
+            EXPECT_EQ(layer["method"], "manual");
+            EXPECT_EQ(layer["breaks"].size(), layer["colours"].size() + 1);
+            EXPECT_EQ(layer["labels"].size(), layer["colours"].size());
+            EXPECT_EQ(layer["breaks"][1], 10.0);
+            EXPECT_TRUE(layer["hatches"].contains("suppressed"));
+        }
+    }
+    EXPECT_TRUE(density);
+}
+
+TEST(RenderCli, MissingFieldNamesTheYamlPosition)
+{
+    TempDir dir;
+    const auto atlas = write_atlas(dir, base.substr(0, base.find("field: migrants")) + "field: migrnts}\npages:\n  - name: one\n    layers: [values]\n");
+    const CliRun run = run_cli(dir.path(), "render --atlas '" + atlas.string() + "' --out '" + (dir.path() / "out").string() + "'");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("bad.yaml:4:51: layer 'values' field: 'units' has no field 'migrnts' (fields: "), std::string::npos) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "one.png"));
+}
+
+TEST(RenderCli, SeriesOverALevelThatDoesNotExist)
+{
+    TempDir dir;
+    const auto atlas = write_atlas(dir, base + "    series: {coverage: units, level: 3}\n");
+    const CliRun run = run_cli(dir.path(), "render --atlas '" + atlas.string() + "' --out '" + (dir.path() / "out").string() + "'");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("bad.yaml:8:38: series of page 'one': input 'units' has no unit of level 3 (levels present: 1, 2)"),
+        std::string::npos) << run.err;
+}
+
+TEST(RenderCli, UnknownPagePatternIsAUsageErrorAndWritesNothing)
+{
+    TempDir dir;
+    const auto atlas = write_atlas(dir, base);
+    const auto out = dir.path() / "out";
+    const CliRun run = run_cli(dir.path(), "render --atlas '" + atlas.string() + "' --out '" + out.string() + "' --pages 'zz*'");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("pages: no page name matches 'zz*' (pages: one) (set by --pages)"), std::string::npos) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(out / "index.html"));
+}
+
+TEST(RenderCli, DemoPathsWithoutTheDemoFolderSayHowToMakeIt)
+{
+    TempDir dir;
+    const CliRun run = run_cli(dir.path(), "render --atlas '" + std::string(MIGRATLAS_SOURCE_DIR) + "/atlas/demo.yaml' --out '" +
+        (dir.path() / "out").string() + "'");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("uses {demo}, which is not set: generate the demo region (migratlas demo --out D --seed 42 --scale small) "
+                           "and pass --demo-dir D"), std::string::npos) << run.err;
+}
+
+TEST(RenderCli, WorkspaceProductsArriveThroughTheDisclosureGate)
+{
+    TempDir dir;
+    const auto ws = dir.path() / "ws.gpkg";
+    const CliRun import = run_cli(dir.path(), "-q geo import '" + fixture("units.geojson") +
+        "' --where 'level = 1' --code-field code --name-field name --level 1 --workspace '" + ws.string() + "'");
+    ASSERT_EQ(import.exit_code, 0) << import.err;
+    const auto atlas = dir.file("ws.yaml", R"(layers:
+  areas: {type: choropleth, product: units, field: area_km2, classify: {method: equal_interval, classes: 2}, label: name}
+pages:
+  - {name: areas, layers: [areas]}
+)");
+    const CliRun without = run_cli(dir.path(), "render --atlas '" + atlas.string() + "' --out '" + (dir.path() / "a").string() + "'");
+    EXPECT_EQ(without.exit_code, 2);
+    EXPECT_NE(without.err.find("ws.yaml:2:38: layer draws product 'units': give the workspace"), std::string::npos) << without.err;
+    const CliRun run = run_cli(dir.path(), "-q render --atlas '" + atlas.string() + "' --workspace '" + ws.string() + "' --out '" +
+        (dir.path() / "b").string() + "' --dpi 40 --format png");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const auto classes = nlohmann::json::parse(slurp(dir.path() / "b" / "classes.json"));
+    EXPECT_EQ(classes["layers"][0]["source"], "product:units");
+    EXPECT_EQ(classes["layers"][0]["colours"].size(), 2U);
+}
