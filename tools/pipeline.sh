@@ -12,17 +12,17 @@ in=$out/inputs
 ws=$out/workspace.gpkg
 rm -rf "$out"
 mkdir -p "$out"
-echo "== 1/5 demo region (scale $scale, seed $seed) -> $in"
+echo "== 1/6 demo region (scale $scale, seed $seed) -> $in"
 "$m" demo --out "$in" --seed "$seed" --scale "$scale"
 
-echo "== 2/5 geographies -> $ws (units, unit_neighbours)"
+echo "== 2/6 geographies -> $ws (units, unit_neighbours)"
 "$m" geo import "$in/geographies.gpkg" --layer level1 --code-field code --name-field name --level 1 --workspace "$ws"
 "$m" geo import "$in/geographies.gpkg" --layer level2 --code-field code --name-field name \
   --parent-field parent_code --level 2 --workspace "$ws"
 "$m" geo import "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
   --parent-field parent_code --level 3 --workspace "$ws"
 
-echo "== 3/5 crossing records: pseudonymise, classify (12/16 rule), join to units"
+echo "== 3/6 crossing records: pseudonymise, classify (12/16 rule), join to units"
 # The pseudonymisation key is secret: generated once per demo folder, never logged or published.
 # MIGRATLAS_KEY_FILE (a fixed test key) makes the pseudonyms reproducible for the golden tests.
 if [[ -n ${MIGRATLAS_KEY_FILE:-} ]]; then
@@ -35,14 +35,39 @@ chmod 600 "$out/hmac.key"
   --points "$in/crossing_points.csv" --workspace "$ws" \
   --events-csv "$out/events.csv" --rejects-csv "$out/rejects.csv" --duplicates-csv "$out/duplicates.csv"
 
-echo "== 4/5 survey: calibrate weights (raking) and estimate born_abroad by unit with SE/CV"
+echo "== 4/6 survey: calibrate weights (raking) and estimate born_abroad by unit with SE/CV"
 "$m" calibrate --survey "$in/survey.csv" --controls "$in/controls.csv" --method raking \
   --weights-out "$out/weights.csv" --estimate born_abroad --by unit_code --strata stratum --psu psu \
   --estimates-out "$out/estimates.csv" --workspace "$ws"
 
-echo "== 5/5 check the geographies again, as a user would"
+echo "== 5/6 check the geographies again, as a user would"
 "$m" geo check "$in/geographies.gpkg" --layer level3 --code-field code --name-field name \
   --parent-field parent_code --level 3 --workspace "$ws" --json > "$out/geo_check_level3.json"
+
+echo "== 6/6 vector tiles (MBTiles + PMTiles + TileJSON) -> $out/tiles/"
+# Workspace products reach the tiles only through the disclosure gate (--workspace --layers); a layer
+# the gate cannot publish yet, or a product this build does not make, is skipped and said so.
+mkdir -p "$out/tiles"
+tiles_of() { # NAME MAXZOOM SOURCE-FLAGS...
+  local name=$1 maxzoom=$2; shift 2
+  "$m" -q tiles "$@" --out "$out/tiles/$name.mbtiles" --out "$out/tiles/$name.pmtiles" --maxzoom "$maxzoom" \
+    --name "$name" --attribution "migratlas demo (synthetic data)" 2> "$out/tiles/$name.log"
+}
+tiles_of units 10 --workspace "$ws" --layers units
+catalogue=$("$m" products 2>&1)
+for product in corridors crossing_points; do
+  if [[ $catalogue != *"\`$product\`"* ]]; then
+    echo "   $product: not a product of this build; no tiles"
+  elif ! tiles_of "$product" 12 --workspace "$ws" --layers "$product"; then
+    echo "   $product: not published by the disclosure gate ($(tail -1 "$out/tiles/$product.log")); no tiles"
+  fi
+done
+if [[ ! -f $out/tiles/crossing_points.mbtiles ]]; then
+  # The register of crossing points (code, name, position; no counts) is public: its positions are tiled
+  # from the input file until the gate publishes the product with its counts.
+  tiles_of crossing_posts 12 --input "$in/crossing_points.csv=crossing_posts"
+  echo "   crossing_posts: the crossing-point register (no counts) from inputs/crossing_points.csv"
+fi
 
 cat <<TXT
 
@@ -54,4 +79,6 @@ Done. Outputs in $out/:
   rejects.csv          rejected input rows with reasons;  duplicates.csv: dropped duplicate rows
   weights.csv          calibrated survey weights;  estimates.csv: born_abroad by unit with SE, CV, flag
   geo_check_level3.json  the geography check report
+  tiles/               vector tiles (.mbtiles, .pmtiles, TileJSON .json) of the published layers; look at
+                       them in QGIS (drag the .mbtiles in) or ogrinfo (README, "Looking at the tiles")
 TXT

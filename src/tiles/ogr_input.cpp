@@ -11,11 +11,18 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <cctype>
 #include <optional>
 
 namespace migratlas::tiles {
 
 namespace {
+
+std::string lower(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
 
 bool is_postgis(const std::string& source)
 {
@@ -44,7 +51,12 @@ GDALDatasetUniquePtr try_open(const std::string& source)
         return nullptr;
     }
     GdalErrorCollector quiet;
-    return GDALDatasetUniquePtr(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    // A CSV of points names its coordinate columns in one of the usual ways; numbers are read as numbers.
+    const char* csv_options[] = {"X_POSSIBLE_NAMES=lon,long,longitude,x", "Y_POSSIBLE_NAMES=lat,latitude,y",
+        "AUTODETECT_TYPE=YES", "GEOM_POSSIBLE_NAMES=wkt,geom,geometry", "KEEP_GEOM_COLUMNS=NO", nullptr};
+    const bool csv = lower(std::filesystem::path(source).extension().string()) == ".csv";
+    return GDALDatasetUniquePtr(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+        csv ? csv_options : nullptr, nullptr));
 }
 
 /// SOURCE may itself hold ':' and '=' (PG:dbname=x, C:\data), so the readings are tried in turn:

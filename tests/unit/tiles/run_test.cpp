@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <random>
 
 using namespace migratlas;
@@ -360,3 +361,31 @@ TEST(TilesRun, SettingErrorsNameTheSetting)
     EXPECT_EQ(setting_of([](Request& r) { r.rank_attributes["grid"] = "name"; }), "rank_attributes");
     EXPECT_EQ(setting_of([](Request& r) { r.cluster_cell = 24; }), "cluster_cell");
 }
+
+namespace {
+
+TEST(TilesRun, CsvOfPointsIsReadFromItsLonLatColumnsWithNumbersAsNumbers)
+{
+    const test::TempDir dir;
+    const auto csv = dir.file("posts.csv", "point_id,name,lon,lat,persons\nA,Puente,-70.5,4.5,12\nB,Rio,-69.5,5.5,7\n");
+    const auto out = dir.path() / "posts.mbtiles";
+    Diagnostics diagnostics;
+    const Outcome outcome = tile({csv.string()}, {out}, 4, diagnostics);
+    ASSERT_EQ(outcome.layers.size(), 1U);
+    EXPECT_EQ(outcome.layers[0].accepted, 2U);
+    const std::string json = test::sql_value(out, "SELECT value FROM metadata WHERE name = 'json'");
+    EXPECT_NE(json.find("\"persons\":\"Number\""), std::string::npos) << json;
+    EXPECT_EQ(json.find("\"lon\""), std::string::npos) << "coordinates are the geometry, not attributes: " << json;
+    const geo::GeosContext geos;
+    std::size_t points = 0;
+    for (const test::StoredTile& tile : test::read_mbtiles(out)) {
+        if (tile.z == 4) {
+            for (const test::DecodedFeature& feature : test::decode_with_gdal(tile, geos)) {
+                points += feature.type == wkbPoint ? 1 : 0;
+            }
+        }
+    }
+    EXPECT_EQ(points, 2U);
+}
+
+} // namespace
