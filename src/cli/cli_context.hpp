@@ -47,6 +47,7 @@ void add_link_command(CLI::App& app, CliContext& context);
 void add_survey_commands(CLI::App& app, CliContext& context);
 void add_render_command(CLI::App& app, CliContext& context);
 void add_products_command(CLI::App& app, CliContext& context);
+void add_build_command(CLI::App& app, CliContext& context);
 void add_tiles_command(CLI::App& app, CliContext& context);
 
 } // namespace migratlas::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv)
     cli::add_demo_command(app, context);
     cli::add_render_command(app, context);
     cli::add_products_command(app, context);
+    cli::add_build_command(app, context);
     cli::add_tiles_command(app, context);
 
     try {

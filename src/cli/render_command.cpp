@@ -6,6 +6,8 @@
 #include "common/progress.hpp"
 #include "render/render_run.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -55,14 +57,25 @@ void apply_variables(RenderArgs& args)
     }
 }
 
-void print_outcome(const render::Outcome& outcome, const render::Request& request)
+std::string summary(const render::Outcome& outcome, const render::Request& request)
 {
-    std::fprintf(stderr, "render: %zu of %zu pages in %.2f s (inputs and classes %.2f s, PNG %.2f s on %d threads, PDF %.2f s) -> %s\n",
-        outcome.pages.size(), outcome.pages_in_atlas, outcome.total_seconds, outcome.load_seconds, outcome.png_seconds,
-        outcome.threads, outcome.pdf_seconds, request.out.c_str());
+    std::string text = fmt::format("render: {} of {} pages in {:.2f} s (inputs and classes {:.2f} s, PNG {:.2f} s on {} threads, "
+        "PDF {:.2f} s) -> {}\n", outcome.pages.size(), outcome.pages_in_atlas, outcome.total_seconds, outcome.load_seconds,
+        outcome.png_seconds, outcome.threads, outcome.pdf_seconds, request.out.string());
     for (const auto& page : outcome.pages) {
-        std::fprintf(stderr, "  %3d  %-32s %6.2f s  %s\n", page.number, page.name.c_str(), page.seconds, page.title.c_str());
+        text += fmt::format("  {:3}  {:<32} {:6.2f} s  {}\n", page.number, page.name, page.seconds, page.title);
     }
+    return text;
+}
+
+Json outcome_json(const render::Outcome& outcome)
+{
+    Json pages = Json::array();
+    for (const auto& page : outcome.pages) {
+        pages.push_back(Json{{"number", page.number}, {"name", page.name}, {"title", page.title}, {"seconds", page.seconds}});
+    }
+    return Json{{"pages", pages}, {"pages_in_atlas", outcome.pages_in_atlas}, {"pdf", outcome.pdf.string()},
+        {"seconds", outcome.total_seconds}, {"threads", outcome.threads}};
 }
 
 } // namespace
@@ -83,34 +96,21 @@ void add_render_command(CLI::App& app, CliContext& context)
     command->add_option("--threads", args->request.threads, "Pages rendered at once (0 = every core)")->capture_default_str();
     command->add_flag("--keep-xml", args->request.keep_xml,
         "Keep every page's Mapnik XML and data in OUT/xml/ (Mapnik alone can render them)");
-    command->callback([args, &context] {
+    command->callback([args, command, &context] {
         apply_formats(*args);
         apply_variables(*args);
         if (args->dpi != 0) {
             args->request.dpi = args->dpi;
         }
-        Diagnostics diagnostics;
-        Progress progress = Progress::for_terminal(context.quiet);
-        render::Outcome outcome;
-        try {
-            outcome = render::run(args->request, diagnostics, progress);
-        } catch (const SettingError& e) {
-            for (const auto& entry : diagnostics.entries()) {
-                std::fprintf(stderr, "%s\n", entry.to_string().c_str());
-            }
-            const std::map<std::string, std::string> flags{{"out", "--out"}, {"dpi", "--dpi"}, {"pages", "--pages"},
-                {"formats", "--format"}, {"threads", "--threads"}, {"workspace", "--workspace"}};
-            const auto flag = flags.find(e.setting());
-            throw UsageError(e.setting() + ": " + e.message() + (flag == flags.end() ? "" : " (set by " + flag->second + ")"));
+        context.command = "render";
+        for (const auto& [setting, flag] : {std::pair{"out", "--out"}, {"dpi", "--dpi"}, {"pages", "--pages"},
+                 {"formats", "--format"}, {"threads", "--threads"}, {"workspace", "--workspace"}}) {
+            context.set_by(*command, flag, setting);
         }
-        for (const auto& entry : diagnostics.entries()) {
-            if (entry.severity != Severity::info || !context.quiet) {
-                std::fprintf(stderr, "%s\n", entry.to_string().c_str());
-            }
-        }
-        if (!context.quiet) {
-            print_outcome(outcome, args->request);
-        }
+        Progress progress = context.progress();
+        const render::Outcome outcome = render::run(args->request, context.diagnostics, progress);
+        context.summary = summary(outcome, args->request);
+        context.outcome = outcome_json(outcome);
     });
 }
 

@@ -63,6 +63,18 @@ std::size_t Diagnostics::count(Severity severity) const
         [severity](const Diagnostic& d) { return d.severity == severity; }));
 }
 
+void Diagnostics::merge(const Diagnostics& other)
+{
+    m_entries.insert(m_entries.end(), other.m_entries.begin(), other.m_entries.end());
+    for (const auto& [code, n] : other.m_code_counts) {
+        m_code_counts[code] += n;
+    }
+    for (const auto& [reason, n] : other.m_reject_counts) {
+        m_reject_counts[reason] += n;
+    }
+    m_suppressed += other.m_suppressed;
+}
+
 void Diagnostics::add(Severity severity, std::string code, SourcePos pos, std::string message)
 {
     auto& seen = m_code_counts[code];

@@ -48,6 +48,9 @@ public:
     [[nodiscard]] bool strict() const { return m_strict; }
     /// With strict mode the first reject throws DataError with its message (`--strict`).
     void set_strict(bool strict) { m_strict = strict; }
+    /// Adds everything `other` holds (entries, counts, rejects): a run of several stages gives each
+    /// stage its own Diagnostics, since stages judge their input by the rejects they counted.
+    void merge(const Diagnostics& other);
     /// Exact number of diagnostics per code, kept or not.
     [[nodiscard]] const std::map<std::string, std::uint64_t>& code_counts() const { return m_code_counts; }
 

@@ -95,7 +95,7 @@ TEST(RenderCli, UnknownPagePatternIsAUsageErrorAndWritesNothing)
     const auto out = dir.path() / "out";
     const CliRun run = run_cli(dir.path(), "render --atlas '" + atlas.string() + "' --out '" + out.string() + "' --pages 'zz*'");
     EXPECT_EQ(run.exit_code, 2);
-    EXPECT_NE(run.err.find("pages: no page name matches 'zz*' (pages: one) (set by --pages)"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("usage error: --pages: no page name matches 'zz*' (pages: one) (setting pages)"), std::string::npos) << run.err;
     EXPECT_FALSE(std::filesystem::exists(out / "index.html"));
 }
 
