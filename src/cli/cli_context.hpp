@@ -53,5 +53,6 @@ void add_render_command(CLI::App& app, CliContext& context);
 void add_products_command(CLI::App& app, CliContext& context);
 void add_build_command(CLI::App& app, CliContext& context);
 void add_serve_command(CLI::App& app, CliContext& context);
+void add_tiles_command(CLI::App& app, CliContext& context);
 
 } // namespace migratlas::cli

@@ -37,6 +37,7 @@ int main(int argc, char** argv)
     cli::add_products_command(app, context);
     cli::add_build_command(app, context);
     cli::add_serve_command(app, context);
+    cli::add_tiles_command(app, context);
 
     try {
         app.parse(argc, argv);

@@ -26,6 +26,16 @@ for name in ["inputs/geographies.gpkg", "inputs/crossings.csv", "inputs/survey.c
              "events.csv", "rejects.csv", "duplicates.csv", "weights.csv", "estimates.csv",
              "geo_check_level3.json"]:
     check((out / name).is_file(), f"missing output {name}")
+# Tiles of the published units: every unit of the workspace is in the MBTiles layer's zoom range,
+# the metadata lists its fields, and the PMTiles twin starts with its v3 header.
+tiles = sqlite3.connect(out / "tiles" / "units.mbtiles")
+meta = dict(tiles.execute("SELECT name, value FROM metadata"))
+layers = {layer["id"]: layer for layer in json.loads(meta.get("json", "{}")).get("vector_layers", [])}
+check("units" in layers and "code" in layers["units"].get("fields", {}), "units.mbtiles has no units layer with code")
+check(tiles.execute("SELECT count(*) FROM tiles").fetchone()[0] > 0, "units.mbtiles has no tiles")
+check((out / "tiles" / "units.pmtiles").read_bytes()[:7] == b"PMTiles", "units.pmtiles is not PMTiles v3")
+check((out / "tiles" / "units.json").is_file(), "no TileJSON beside units.mbtiles")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)
