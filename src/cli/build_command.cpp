@@ -81,6 +81,9 @@ void add_build_command(CLI::App& app, CliContext& context)
     command->add_option("--out", args->out, "Output folder (new, empty, or a previous build, which is replaced; "
         "default ATLAS-NAME-build)");
     command->add_option("--dpi", args->dpi, "Resolution of the PNG pages (overrides the atlas file)");
+    command->add_option("--demo-scale", args->request.demo_scale, "Scale of the demo region (small, medium, large; "
+        "overrides the atlas file's demo:)");
+    command->add_option("--demo-seed", args->request.demo_seed, "Seed of the demo region (overrides the atlas file's demo:)");
     command->add_option("--threads", args->request.threads, "Threads for the stages that use several (0 = every core)")
         ->capture_default_str();
     command->callback([args, &context] { run(*args, context); });

@@ -108,10 +108,13 @@ Plan plan_build(const YAML::Node& root, const Request& request, const OutLayout&
     paths.atlas_dir = request.atlas.parent_path();
     paths.variables["out"] = out.root.string();
     Plan plan;
+    if (!root["demo"] && (request.demo_seed || !request.demo_scale.empty())) {
+        throw UsageError(file + ": --demo-seed and --demo-scale need a `demo:` section in the atlas file");
+    }
     if (root["demo"]) {
         paths.variables["demo"] = out.inputs().string();
         StepSettings settings(root["demo"], "demo", file, paths);
-        plan.steps.push_back(demo_step(settings, out));
+        plan.steps.push_back(demo_step(settings, out, request));
     }
     bool rendered = false;
     const YAML::Node build = root["build"];

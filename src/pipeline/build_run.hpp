@@ -22,6 +22,8 @@ struct Request {
     std::filesystem::path out;        ///< output folder: absent, empty, or a previous build's (replaced)
     std::optional<int> dpi;           ///< overrides the atlas file's dpi for the pages
     unsigned threads = 0;             ///< 0 = every core
+    std::optional<std::uint64_t> demo_seed;  ///< override the atlas file's demo: seed
+    std::string demo_scale;                  ///< override the atlas file's demo: scale (small, medium, large)
 };
 
 /// What one step did. Counts reconcile: rows_in = accepted + rejected + duplicates where the step

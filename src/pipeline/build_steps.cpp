@@ -2,8 +2,14 @@
 
 #include "common/error.hpp"
 #include "common/stopwatch.hpp"
+#include "border/border_run.hpp"
 #include "demo/demo_generator.hpp"
+#include "disclose/gate.hpp"
+#include "flows/flows_run.hpp"
+#include "flows/od_table.hpp"
 #include "geo/geography_import.hpp"
+#include "publish/export_run.hpp"
+#include "tiles/tiles_run.hpp"
 #include "records/link_run.hpp"
 #include "render/render_run.hpp"
 #include "survey/calibrate_run.hpp"
@@ -214,6 +220,201 @@ Step calibrate_step(StepSettings& s, const OutLayout& out)
     return step;
 }
 
+
+std::string comma_list(const std::vector<std::string>& items)
+{
+    std::string text;
+    for (const auto& item : items) {
+        text += (text.empty() ? "" : ",") + item;
+    }
+    return text;
+}
+
+Step flows_step(StepSettings& s, const OutLayout& out)
+{
+    flows::Request request;
+    request.workspace = out.workspace();
+    if (const auto level = s.integer("level")) {
+        request.level = static_cast<int>(*level);
+    }
+    request.period = s.text("period");
+    request.by = comma_list(s.list("by"));
+    request.origin_by = s.text("origin_by", request.origin_by);
+    const std::string od_columns = s.text("od_columns");
+    const std::string od_type = s.text("od_type", "migration");
+    for (const auto& path : s.list("od")) {
+        const flows::OdColumns columns = od_columns.empty() ? flows::OdColumns{} : flows::parse_od_columns(od_columns);
+        request.od.push_back({s.resolve(path), columns, od_type});
+    }
+    request.unknown_codes = s.text("unknown_codes", request.unknown_codes);
+    request.population = s.path("population");
+    request.shape = s.text("shape", request.shape);
+    request.arc_bend = s.number("arc_bend").value_or(request.arc_bend);
+    request.via_crossing = s.flag("via_crossing").value_or(false);
+    if (const auto top = s.integer("top")) {
+        request.top = *top;
+    }
+    Step step{"flows", s.pos(), {}, {}};  // not a product name
+    step.run = [request](Diagnostics& diagnostics, Progress& progress) {
+        const flows::Outcome outcome = flows::run(request, diagnostics, progress);
+        StepReport r;
+        r.accepted = outcome.flows;
+        r.detail = fmt::format("{} ({}): {} flows, {} unit balances, {} corridors", outcome.source,
+            outcome.period.empty() ? "every period" : outcome.period, outcome.flows, outcome.unit_flows, outcome.corridors);
+        r.outputs = {request.workspace};
+        return r;
+    };
+    return step;
+}
+
+Step border_step(StepSettings& s, const OutLayout& out)
+{
+    border::Request request;
+    request.workspace = out.workspace();
+    request.points = s.path("points");
+    request.snap_km = s.number("snap_km").value_or(request.snap_km);
+    request.counts = s.path("counts");
+    request.unknown_codes = s.text("unknown_codes", request.unknown_codes);
+    request.period = s.text("period");
+    request.buffer_km = s.number("buffer_km").value_or(request.buffer_km);
+    request.population = s.path("population");
+    request.migrants_variable = s.text("migrants_variable", request.migrants_variable);
+    request.controls_out = s.path("controls_out");
+    request.controls_by = s.text("controls_by", request.controls_by);
+    Step step{"border", s.pos(), {}, {}};
+    step.run = [request](Diagnostics& diagnostics, Progress& progress) {
+        if (!request.controls_out.empty()) {
+            fs::create_directories(request.controls_out.parent_path());
+        }
+        const border::Outcome outcome = border::run(request, diagnostics, progress);
+        StepReport r;
+        r.accepted = outcome.points;
+        r.detail = fmt::format("{} ({}): {} crossing points ({} with crossings), {} border segments over {:.0f} km, {} units",
+            outcome.source, outcome.period, outcome.points, outcome.points_with_crossings, outcome.segments, outcome.border_km,
+            outcome.units);
+        r.outputs = {request.workspace};
+        if (!request.controls_out.empty()) {
+            r.outputs.push_back(request.controls_out);
+        }
+        return r;
+    };
+    return step;
+}
+
+/// The disclosure settings shared by every step that publishes (export, tiles).
+disclose::Request gate_request(StepSettings& s, const OutLayout& out, std::vector<std::string> products)
+{
+    disclose::Request gate;
+    gate.workspace = out.workspace();
+    gate.products = std::move(products);
+    gate.threshold = s.integer("threshold").value_or(gate.threshold);
+    if (const auto level = s.integer("protection_level")) {
+        gate.protection_level = *level;
+    }
+    gate.suppress_zeros = s.flag("suppress_zeros").value_or(false);
+    gate.cv_limit_pct = s.number("cv_limit").value_or(gate.cv_limit_pct);
+    const std::string quality = s.text("quality_action", "withhold");
+    if (quality != "withhold" && quality != "flag") {
+        throw SettingError("quality_action", "must be withhold or flag, got '" + quality + "'");
+    }
+    gate.quality_action = quality == "flag" ? disclose::QualityAction::flag : disclose::QualityAction::withhold;
+    const std::string cost = s.text("cost", "persons");
+    if (cost != "persons" && cost != "cells") {
+        throw SettingError("cost", "must be persons or cells, got '" + cost + "'");
+    }
+    gate.cost = cost == "cells" ? disclose::SuppressionCost::cells : disclose::SuppressionCost::persons;
+    return gate;
+}
+
+Step export_step(StepSettings& s, const OutLayout& out)
+{
+    const auto layers = s.list("layers");
+    if (layers.empty()) {
+        throw UsageError(s.pos().to_string() + ": step 'export' needs `layers` (the products to publish)");
+    }
+    std::vector<publish::Request> requests;
+    const disclose::Request gate = gate_request(s, out, layers);
+    const std::string pg_target = s.text("target");
+    auto formats = s.list("formats");
+    if (formats.empty()) {
+        formats = {"csv"};
+    }
+    for (const auto& name : formats) {
+        publish::Request request;
+        request.gate = gate;
+        request.format = publish::parse_format(name);
+        request.target = name == "pg" ? pg_target : (out.published() / name).string();
+        if (request.target.empty()) {
+            throw SettingError("target", "format pg needs `target`, a PG: connection string");
+        }
+        requests.push_back(request);
+    }
+    Step step{"export", s.pos(), {}, {}};
+    step.run = [requests, out](Diagnostics& diagnostics, Progress& progress) {
+        StepReport r;
+        std::size_t hidden = 0;
+        for (const auto& request : requests) {
+            fs::create_directories(out.published());
+            const publish::Outcome outcome = publish::run(request, diagnostics, progress);
+            r.accepted += outcome.rows;
+            r.outputs.push_back(request.target.rfind("PG:", 0) == 0 ? fs::path(outcome.target_label) : fs::path(request.target));
+            hidden = 0;
+            for (const auto& report : outcome.reports) {
+                hidden += static_cast<std::size_t>(report.summary.primary + report.summary.secondary +
+                    report.summary.withheld_quality);
+            }
+        }
+        r.detail = fmt::format("{} in {} format(s) through the disclosure gate (threshold {}); {} cells hidden in each",
+            comma_list(requests.front().gate.products), requests.size(), requests.front().gate.threshold, hidden);
+        return r;
+    };
+    return step;
+}
+
+Step tiles_step(StepSettings& s, const OutLayout& out, const Request& build)
+{
+    tiles::Request request;
+    request.workspace = out.workspace();
+    request.layers = s.list("layers");
+    if (request.layers.empty()) {
+        throw UsageError(s.pos().to_string() + ": step 'tiles' needs `layers` (the products to tile)");
+    }
+    request.name = s.text("name", "atlas");
+    auto formats = s.list("formats");
+    if (formats.empty()) {
+        formats = {"pmtiles", "mbtiles"};
+    }
+    for (const auto& format : formats) {
+        if (format != "pmtiles" && format != "mbtiles") {
+            throw SettingError("formats", "each format is pmtiles or mbtiles, got '" + format + "'");
+        }
+        request.outputs.push_back(out.tiles() / (request.name + "." + format));
+    }
+    request.minzoom = static_cast<int>(s.integer("minzoom").value_or(request.minzoom));
+    request.maxzoom = static_cast<int>(s.integer("maxzoom").value_or(request.maxzoom));
+    request.max_tile_bytes = static_cast<std::uint64_t>(s.integer("max_tile_bytes").value_or(
+        static_cast<long long>(request.max_tile_bytes)));
+    request.attribution = s.text("attribution");
+    request.description = s.text("description");
+    request.threads = static_cast<int>(build.threads);
+    Step step{"tiles", s.pos(), {}, {}};
+    step.run = [request, out](Diagnostics& diagnostics, Progress& progress) {
+        fs::create_directories(out.tiles());
+        const tiles::Outcome outcome = tiles::run(request, diagnostics, progress);
+        StepReport r;
+        for (const auto& layer : outcome.layers) {
+            r.rows_in += layer.features_read;
+            r.accepted += layer.accepted;
+            r.rejected += layer.rejected;
+        }
+        r.detail = fmt::format("{} through the disclosure gate, zoom {}-{}: {} tiles", comma_list(request.layers),
+            request.minzoom, request.maxzoom, outcome.tiles);
+        r.outputs = request.outputs;
+        return r;
+    };
+    return step;
+}
+
 Step render_step(StepSettings& s, const OutLayout& out, const fs::path& atlas, const Request& build)
 {
     render::Request request;
@@ -260,7 +461,7 @@ Step render_step(StepSettings& s, const OutLayout& out, const fs::path& atlas, c
 
 const std::vector<std::string>& step_kinds()
 {
-    static const std::vector<std::string> kinds{"geo_import", "link", "calibrate", "render"};
+    static const std::vector<std::string> kinds{"geo_import", "link", "calibrate", "flows", "border", "export", "render", "tiles"};  // not a product name
     return kinds;
 }
 
@@ -274,8 +475,16 @@ Step parse_step(const std::string& kind, StepSettings& settings, const OutLayout
         step = link_step(settings, out);
     } else if (kind == "calibrate") {
         step = calibrate_step(settings, out);
+    } else if (kind == "flows") {  // not a product name
+        step = flows_step(settings, out);
+    } else if (kind == "border") {
+        step = border_step(settings, out);
+    } else if (kind == "export") {
+        step = export_step(settings, out);
     } else if (kind == "render") {
         step = render_step(settings, out, atlas, request);
+    } else if (kind == "tiles") {
+        step = tiles_step(settings, out, request);
     } else {
         std::string known;
         for (const auto& name : step_kinds()) {
@@ -291,7 +500,7 @@ Step parse_step(const std::string& kind, StepSettings& settings, const OutLayout
     return step;
 }
 
-Step demo_step(StepSettings& s, const OutLayout& out)
+Step demo_step(StepSettings& s, const OutLayout& out, const Request& build)
 {
     demo::DemoRequest request;
     request.out_dir = out.inputs();
@@ -301,6 +510,12 @@ Step demo_step(StepSettings& s, const OutLayout& out)
         request.persons = static_cast<std::uint64_t>(*persons);
     }
     s.finish();
+    if (build.demo_seed) {
+        request.seed = *build.demo_seed;
+    }
+    if (!build.demo_scale.empty()) {
+        request.scale = demo::parse_scale(build.demo_scale);
+    }
     Step step{"demo", s.pos(), s.origins(), {}};
     step.run = [request](Diagnostics& diagnostics, Progress& progress) {
         const demo::DemoOutcome outcome = demo::run(request, diagnostics, progress);

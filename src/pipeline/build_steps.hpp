@@ -29,6 +29,6 @@ struct Step {
     const std::filesystem::path& atlas, const Request& request);
 
 /// The demo region of `demo: {seed, scale}` written to OUT/inputs.
-[[nodiscard]] Step demo_step(StepSettings& settings, const OutLayout& out);
+[[nodiscard]] Step demo_step(StepSettings& settings, const OutLayout& out, const Request& build);
 
 } // namespace migratlas::pipeline

@@ -99,7 +99,18 @@ std::filesystem::path StepSettings::path(const std::string& key)
         return {};
     }
     const std::filesystem::path resolved = substitute(raw, m_paths.variables, position(m_found));
-    if (resolved.is_absolute() || raw.rfind("PG:", 0) == 0 || raw.rfind("/vsi", 0) == 0) {
+    return relative_to_atlas(resolved);
+}
+
+std::filesystem::path StepSettings::resolve(const std::string& raw) const
+{
+    return relative_to_atlas(substitute(raw, m_paths.variables, pos()));
+}
+
+std::filesystem::path StepSettings::relative_to_atlas(const std::filesystem::path& resolved) const
+{
+    const std::string text = resolved.string();
+    if (resolved.is_absolute() || text.rfind("PG:", 0) == 0 || text.rfind("/vsi", 0) == 0) {
         return resolved;
     }
     return (m_paths.atlas_dir / resolved).lexically_normal();

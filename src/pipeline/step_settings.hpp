@@ -30,6 +30,8 @@ public:
     [[nodiscard]] bool has(const std::string& key) const;
     [[nodiscard]] std::string text(const std::string& key, const std::string& fallback = "");
     [[nodiscard]] std::filesystem::path path(const std::string& key);
+    /// A path written in the file (e.g. an item of list()): variables replaced, relative to the atlas file.
+    [[nodiscard]] std::filesystem::path resolve(const std::string& raw) const;
     [[nodiscard]] std::optional<double> number(const std::string& key);
     [[nodiscard]] std::optional<long long> integer(const std::string& key);
     [[nodiscard]] std::optional<bool> flag(const std::string& key);
@@ -46,6 +48,7 @@ public:
 
 private:
     [[nodiscard]] SourcePos position(const YAML::Node& node) const;
+    [[nodiscard]] std::filesystem::path relative_to_atlas(const std::filesystem::path& resolved) const;
     const YAML::Node* find(const std::string& key);
     [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const;
 

@@ -170,7 +170,7 @@ std::string geometry_of_kind(const std::string& kind)
     if (kind == "symbols" || kind == "points") {
         return "point";
     }
-    if (kind == "corridors" || kind == "outline") {
+    if (kind == "corridors" || kind == "outline") {  // not a product name
         return "line";  // an outline is a line layer over the polygons: MapLibre draws their rings
     }
     return "polygon";
@@ -182,7 +182,7 @@ std::string geometry_of_kind(const std::string& kind)
 int drawing_rank(const std::string& kind)
 {
     static const std::map<std::string, int, std::less<>> ranks = {
-        {"fill", 0}, {"choropleth", 1}, {"outline", 2}, {"corridors", 3}, {"symbols", 4}, {"points", 4}};
+        {"fill", 0}, {"choropleth", 1}, {"outline", 2}, {"corridors", 3}, {"symbols", 4}, {"points", 4}};  // not a product name
     const auto found = ranks.find(kind);
     return found == ranks.end() ? 1 : found->second;
 }
@@ -194,7 +194,7 @@ int stacking_rank(const nlohmann::json& layer)
         return drawing_rank(layer["atlas_type"].get<std::string>());
     }
     const std::string geometry = layer.value("geometry", "polygon");
-    return geometry == "line" ? drawing_rank("corridors") : geometry == "point" ? drawing_rank("points") : drawing_rank("choropleth");
+    return geometry == "line" ? drawing_rank("corridors") : geometry == "point" ? drawing_rank("points") : drawing_rank("choropleth");  // not a product name
 }
 
 /// classes.json carries colours for classes, symbols and corridors only: the atlas's context
@@ -343,7 +343,7 @@ nlohmann::json viewer_layer_of(const nlohmann::json& atlas_layer, const Tileset&
     } else if (kind == "symbols" && atlas_layer.contains("max_value")) {
         layer["size"] = {{"property", field}, {"max_value", atlas_layer["max_value"]},
             {"max_radius", pixels(atlas_layer.value("max_size_mm", 12.0)) / 2}};
-    } else if (kind == "corridors" && atlas_layer.contains("max_value")) {
+    } else if (kind == "corridors" && atlas_layer.contains("max_value")) {  // not a product name
         layer["width"] = {{"property", field}, {"max_value", atlas_layer["max_value"]},
             {"max", pixels(atlas_layer.value("max_size_mm", 3.0))}};
     }

@@ -84,6 +84,7 @@ void insert_metadata(NewDatabase& db, const TilesetMetadata& metadata)
     Statement statement = db.prepare("INSERT INTO metadata (name, value) VALUES (?, ?)");
     nlohmann::ordered_json json;
     json["vector_layers"] = vector_layers_json(metadata);
+    json["tilestats"] = tilestats_json(metadata);
     const std::pair<std::string, std::string> rows[] = {
         {"name", metadata.name},
         {"format", "pbf"},

@@ -180,6 +180,7 @@ PmtilesSummary write_pmtiles(const std::filesystem::path& path, const TileStore&
     json["version"] = metadata.version;
     json["generator"] = metadata.generator;
     json["vector_layers"] = vector_layers_json(metadata);
+    json["tilestats"] = tilestats_json(metadata);
     const std::string metadata_bytes = gzip(json.dump(), 9);
 
     const std::uint64_t root_offset = header_bytes;

@@ -28,6 +28,18 @@ namespace migratlas::tiles {
 
 namespace {
 
+/// The tilestats geometry of a layer whose features are all of one kind; empty when mixed.
+std::string geometry_name(const TileLayer& layer)
+{
+    const bool points = layer.has_kind(FeatureKind::point);
+    const bool lines = layer.has_kind(FeatureKind::line);
+    const bool polygons = layer.has_kind(FeatureKind::polygon);
+    if (points + lines + polygons != 1) {
+        return {};
+    }
+    return polygons ? "Polygon" : lines ? "LineString" : "Point";
+}
+
 using Clock = std::chrono::steady_clock;
 constexpr std::uint32_t no_blob = ~std::uint32_t{0};
 
@@ -193,6 +205,8 @@ TilesetMetadata make_metadata(const std::vector<TileLayer>& layers, const std::v
         if (plans[l].has_points) {
             info.fields.emplace_back(std::string(point_count_name), "Number");
         }
+        info.geometry = geometry_name(layers[l]);
+        info.count = layers[l].size();
         metadata.layers.push_back(std::move(info));
     }
     return metadata;

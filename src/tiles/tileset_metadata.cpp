@@ -33,6 +33,20 @@ nlohmann::ordered_json vector_layers_json(const TilesetMetadata& metadata)
     return layers;
 }
 
+nlohmann::ordered_json tilestats_json(const TilesetMetadata& metadata)
+{
+    nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+    for (const VectorLayerInfo& layer : metadata.layers) {
+        nlohmann::ordered_json entry{{"layer", layer.id}, {"count", layer.count}};
+        if (!layer.geometry.empty()) {
+            entry["geometry"] = layer.geometry;
+        }
+        entry["attributeCount"] = layer.fields.size();
+        layers.push_back(std::move(entry));
+    }
+    return {{"layerCount", metadata.layers.size()}, {"layers", layers}};
+}
+
 namespace {
 double rounded(double value)
 {

@@ -17,6 +17,8 @@ struct VectorLayerInfo {
     int minzoom = 0;
     int maxzoom = 0;
     std::vector<std::pair<std::string, std::string>> fields; ///< name, "Number" | "String" | "Boolean"
+    std::string geometry;    ///< "Polygon", "LineString", "Point" (tilestats); empty when the layer mixes them
+    std::size_t count = 0;   ///< input features
 };
 
 struct TilesetMetadata {
@@ -39,6 +41,9 @@ struct TilesetMetadata {
 
 /// The "vector_layers" array (TileJSON 3.0 section 3.3), in layer order.
 [[nodiscard]] nlohmann::ordered_json vector_layers_json(const TilesetMetadata& metadata);
+/// The `tilestats` object GDAL and tippecanoe write (layer, count, geometry), which viewers read to
+/// know a layer's geometry type before they see a tile.
+nlohmann::ordered_json tilestats_json(const TilesetMetadata& metadata);
 /// A TileJSON 3.0 document; `tile_url` is the template of the "tiles" array.
 [[nodiscard]] nlohmann::ordered_json tilejson(const TilesetMetadata& metadata, const std::string& tile_url);
 /// Bounds as MBTiles writes them: "west,south,east,north".

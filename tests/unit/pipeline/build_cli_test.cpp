@@ -86,7 +86,8 @@ TEST(BuildCli, DemoAtlasRunsEveryStepFromAnyDirectory)
                 : step["accepted"].get<std::uint64_t>())
             << step.dump();
     }
-    EXPECT_EQ(steps, (std::vector<std::string>{"demo", "geo_import", "geo_import", "geo_import", "link", "calibrate", "render"}));
+    EXPECT_EQ(steps, (std::vector<std::string>{"demo", "geo_import", "geo_import", "geo_import", "link", "calibrate", "border",
+                         "calibrate", "flows", "border", "export", "render", "tiles"}));  // not a product name
     // The same demo region and rule as tools/pipeline.sh: the same number of events as its golden.
     const auto golden_events = data_lines(std::string(MIGRATLAS_SOURCE_DIR) + "/tests/golden/demo-small/expected/events.csv");
     EXPECT_EQ(summary["steps"][4]["accepted"].get<std::size_t>(), golden_events);
@@ -102,7 +103,15 @@ TEST(BuildCli, DemoAtlasRunsEveryStepFromAnyDirectory)
     }
     EXPECT_GE(pages, 12U);
     EXPECT_TRUE(std::filesystem::exists(out / "atlas" / "index.html"));
-    EXPECT_NE(run.err.find("== 5/7 link"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("== 5/13 link"), std::string::npos) << run.err;
+    // What leaves the office went through the gate and carries its metadata; the tiles exist.
+    for (const char* format : {"csv", "gpkg"}) {
+        EXPECT_TRUE(std::filesystem::exists(out / "published" / format / "datapackage.json")) << format;
+    }
+    EXPECT_TRUE(std::filesystem::exists(out / "tiles" / "atlas.pmtiles"));
+    EXPECT_TRUE(std::filesystem::exists(out / "tiles" / "atlas.mbtiles"));
+    const std::string published = slurp(out / "published" / "csv" / "datapackage.json");
+    EXPECT_NE(published.find("unit_flows"), std::string::npos);
 }
 
 TEST(BuildCli, ATypoInTheBuildSectionFailsAtItsPositionBeforeAnythingRuns)
@@ -121,7 +130,7 @@ TEST(BuildCli, AnUnknownStepListsTheSteps)
     write_atlas(dir, "build:\n  steps:\n    - lnk: {}\n");
     const CliRun run = run_in(dir.path(), "build bad.yaml --out built");
     EXPECT_EQ(run.exit_code, 2);
-    EXPECT_NE(run.err.find("bad.yaml:3:12: unknown step 'lnk' (steps: geo_import, link, calibrate, render"), std::string::npos)
+    EXPECT_NE(run.err.find("bad.yaml:3:12: unknown step 'lnk' (steps: geo_import, link, calibrate, flows, border, export, render, tiles)"), std::string::npos)
         << run.err;
 }
 
