@@ -16,13 +16,38 @@ std::string percent(double value)
     return buffer;
 }
 
-PublishedInput adapt(const disclose::PublishedLayer& published)
+/// The rows a map can place: the gate also publishes margins (totals over sex, age group, ...) and
+/// rows of unknown places, which carry no geometry; a map draws only the rows that have one.
+Table placeable_rows(const Table& table, const std::string& product, Diagnostics& diagnostics)
+{
+    if (table.geometry_wkb.empty()) {
+        return table;
+    }
+    Table kept;
+    kept.columns = table.columns;
+    std::size_t dropped = 0;
+    for (std::size_t row = 0; row < table.rows.size(); ++row) {
+        if (table.geometry_wkb[row].empty()) {
+            ++dropped;
+            continue;
+        }
+        kept.rows.push_back(table.rows[row]);
+        kept.geometry_wkb.push_back(table.geometry_wkb[row]);
+    }
+    if (dropped > 0) {
+        diagnostics.info("rows_without_geometry", {}, "product '" + product + "': " + std::to_string(dropped) +
+            " published rows have no geometry (margins, unknown places) and are not drawn");
+    }
+    return kept;
+}
+
+PublishedInput adapt(const disclose::PublishedLayer& published, Diagnostics& diagnostics)
 {
     PublishedInput input;
     auto layer = std::make_shared<FeatureLayer>();
     layer->name = published.name();
     layer->geometry = published.geometry();
-    layer->table = published.table();
+    layer->table = placeable_rows(published.table(), published.name(), diagnostics);
     layer->metadata = published.metadata();
     const auto& summary = published.disclosure();
     if (summary.threshold > 0) {
@@ -47,7 +72,7 @@ std::map<std::string, PublishedInput> read_published_products(const std::filesys
     const disclose::Outcome outcome = disclose::run(request, diagnostics, progress);
     std::map<std::string, PublishedInput> inputs;
     for (const auto& published : outcome.layers) {
-        inputs.emplace(published.name(), adapt(published));
+        inputs.emplace(published.name(), adapt(published, diagnostics));
     }
     return inputs;
 }

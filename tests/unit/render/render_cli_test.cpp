@@ -37,11 +37,11 @@ pages:
 TEST(RenderCli, DemoAtlasHasAtLeastTwelvePagesWithASeries)
 {
     TempDir dir;
-    const CliRun demo = run_cli(dir.path(), "demo --out '" + (dir.path() / "demo").string() + "' --seed 42 --scale small");
-    ASSERT_EQ(demo.exit_code, 0) << demo.err;
-    const CliRun run = run_cli(dir.path(), "-q render --atlas '" + std::string(MIGRATLAS_SOURCE_DIR) + "/atlas/demo.yaml' --demo-dir '" +
-        (dir.path() / "demo").string() + "' --out '" + (dir.path() / "pages").string() + "' --dpi 40 --format png");
+    // The demo atlas draws demo inputs and workspace products: its own build makes both.
+    const CliRun run = run_cli(dir.path(), "-q build '" + std::string(MIGRATLAS_SOURCE_DIR) + "/atlas/demo.yaml' --out '" +
+        (dir.path() / "built").string() + "' --dpi 40");
     ASSERT_EQ(run.exit_code, 0) << run.err;
+    std::filesystem::rename(dir.path() / "built" / "atlas", dir.path() / "pages");
     std::size_t pages = 0, series = 0;
     for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "pages")) {
         const auto name = entry.path().filename().string();
@@ -102,11 +102,22 @@ TEST(RenderCli, UnknownPagePatternIsAUsageErrorAndWritesNothing)
 TEST(RenderCli, DemoPathsWithoutTheDemoFolderSayHowToMakeIt)
 {
     TempDir dir;
-    const CliRun run = run_cli(dir.path(), "render --atlas '" + std::string(MIGRATLAS_SOURCE_DIR) + "/atlas/demo.yaml' --out '" +
-        (dir.path() / "out").string() + "'");
+    const auto atlas = write_atlas(dir, "inputs:\n  units: {source: \"{demo}/geographies.gpkg\", layer: level3}\n"
+                                        "layers:\n  values: {type: outline, input: units}\npages:\n  - name: one\n    layers: [values]\n");
+    const CliRun run = run_cli(dir.path(), "render --atlas '" + atlas.string() + "' --out '" + (dir.path() / "out").string() + "'");
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_NE(run.err.find("uses {demo}, which is not set: generate the demo region (migratlas demo --out D --seed 42 --scale small) "
                            "and pass --demo-dir D"), std::string::npos) << run.err;
+}
+
+TEST(RenderCli, ProductLayersWithoutAWorkspaceSayHowToGiveIt)
+{
+    TempDir dir;
+    const CliRun run = run_cli(dir.path(), "render --atlas '" + std::string(MIGRATLAS_SOURCE_DIR) + "/atlas/demo.yaml' --out '" +
+        (dir.path() / "out").string() + "'");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("layer draws product 'crossing_points': give the workspace (--workspace, or workspace: in the atlas file)"),
+        std::string::npos) << run.err;
 }
 
 TEST(RenderCli, WorkspaceProductsArriveThroughTheDisclosureGate)
