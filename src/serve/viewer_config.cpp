@@ -116,13 +116,18 @@ nlohmann::json default_viewer_config(const std::vector<const Tileset*>& tilesets
             for (const auto& [field, type] : fields.items()) {
                 popup.push_back({{"property", field}, {"label", field}});
             }
+            const std::string geometry = geometry_of(tileset->info().metadata, id);
+            // Polygons nobody styled are the map's ground, in the printed pages' light grey; lines and
+            // points get distinct colour-blind-safe colours.
+            const std::string_view colour_of_layer =
+                geometry == "polygon" ? std::string_view("#dedede") : neutral_colours[colour++ % std::size(neutral_colours)];
             nlohmann::json layer = {
                 {"id", fmt::format("{}-{}", tileset->name(), id)},
                 {"title", id},
                 {"tileset", tileset->name()},
                 {"source_layer", id},
-                {"geometry", geometry_of(tileset->info().metadata, id)},
-                {"colour", neutral_colours[colour++ % std::size(neutral_colours)]},
+                {"geometry", geometry},
+                {"colour", std::string(colour_of_layer)},
                 {"popup", std::move(popup)},
             };
             if (auto key = first_field(fields, {"code", "point_id", "corridor_id", "id"}); !key.empty()) {
