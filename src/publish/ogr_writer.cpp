@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
+#include "common/product_ogr.hpp"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -12,27 +13,6 @@
 namespace migratlas::publish {
 
 namespace {
-
-OGRwkbGeometryType layer_type(GeometryKind kind)
-{
-    switch (kind) {
-    case GeometryKind::none: return wkbNone;
-    case GeometryKind::point: return wkbPoint;
-    case GeometryKind::line: return wkbMultiLineString;
-    case GeometryKind::polygon: return wkbMultiPolygon;
-    }
-    return wkbNone;
-}
-
-OGRFieldType field_type(ColumnType type)
-{
-    switch (type) {
-    case ColumnType::integer: return OFTInteger64;
-    case ColumnType::real: return OFTReal;
-    case ColumnType::text: return OFTString;
-    }
-    return OFTString;
-}
 
 GDALDriver& driver(const char* name)
 {
@@ -85,12 +65,12 @@ void write_layer(GDALDataset& dataset, const disclose::PublishedLayer& layer, co
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     const bool with_geometry = layer.geometry() != GeometryKind::none;
     OGRLayer* out = dataset.CreateLayer(layer.name().c_str(), with_geometry ? &wgs84 : nullptr,
-        layer_type(layer.geometry()), options.get());
+        ogr_geometry_type(layer.geometry()), options.get());
     if (out == nullptr) {
         throw Error(where + ": cannot create layer '" + layer.name() + "': " + errors.text());
     }
     for (const disclose::PublishedColumn& column : layer.columns()) {
-        OGRFieldDefn field(column.name.c_str(), field_type(column.type));
+        OGRFieldDefn field(column.name.c_str(), ogr_field_type(column.type));
         if (out->CreateField(&field) != OGRERR_NONE) {
             throw Error(where + ": cannot add column '" + column.name + "' to '" + layer.name() + "': " + errors.text());
         }

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
+#include "common/product_ogr.hpp"
 #include "common/products/run_log.hpp"
 #include "workspace/table_scan.hpp"
 
@@ -19,17 +20,6 @@ namespace {
 std::string text(std::string_view view)
 {
     return std::string(view);
-}
-
-OGRwkbGeometryType layer_type(GeometryKind kind)
-{
-    switch (kind) {
-    case GeometryKind::none: return wkbNone;
-    case GeometryKind::point: return wkbPoint;
-    case GeometryKind::line: return wkbMultiLineString;
-    case GeometryKind::polygon: return wkbMultiPolygon;
-    }
-    return wkbNone;
 }
 
 bool type_matches(OGRFieldType stored, ColumnType declared)
@@ -173,12 +163,10 @@ void write_geometry_layer(Workspace& workspace, const ProductSpec& product, cons
     OGRSpatialReference wgs84;
     wgs84.importFromEPSG(4326);
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    OGRLayer& layer = workspace.replace_layer(text(product.name), &wgs84, layer_type(product.geometry));
+    OGRLayer& layer = workspace.replace_layer(text(product.name), &wgs84, ogr_geometry_type(product.geometry));
     GdalErrorCollector errors;
     for (const TableColumn& column : table.columns) {
-        const OGRFieldType type = column.type == ColumnType::integer ? OFTInteger64
-            : column.type == ColumnType::real                         ? OFTReal
-                                                                      : OFTString;
+        const OGRFieldType type = ogr_field_type(column.type);
         OGRFieldDefn field(column.name.c_str(), type);
         if (layer.CreateField(&field) != OGRERR_NONE) {
             throw Error(workspace.path().string() + ": cannot add column '" + column.name + "': " + errors.text());
