@@ -10,6 +10,7 @@
 #include "common/products/records.hpp"
 #include "common/products/survey.hpp"
 #include "common/table.hpp"
+#include "test_geometry.hpp"
 #include "workspace/product_io.hpp"
 #include "workspace/workspace.hpp"
 
@@ -39,23 +40,6 @@ inline const std::vector<TinyUnit>& tiny_units()
     return units;
 }
 
-inline std::string box_wkb(double x0, double y0, double x1, double y1)
-{
-    OGRLinearRing ring;
-    ring.addPoint(x0, y0);
-    ring.addPoint(x1, y0);
-    ring.addPoint(x1, y1);
-    ring.addPoint(x0, y1);
-    ring.closeRings();
-    OGRPolygon polygon;
-    polygon.addRing(&ring);
-    OGRMultiPolygon multi;
-    multi.addGeometry(&polygon);
-    std::string wkb(multi.WkbSize(), '\0');
-    multi.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
-    return wkb;
-}
-
 /// Writes the units (and crossing_points, events_monthly, crossings_detail when given) (areas from a sphere of the WGS84 equatorial circumference are good enough:
 /// no test checks them) and, when given, the other tables.
 inline void write_tiny_workspace(const std::filesystem::path& path, const std::vector<std::vector<TableValue>>& events,
@@ -80,10 +64,7 @@ inline void write_tiny_workspace(const std::filesystem::path& path, const std::v
         points.rows.push_back({std::string("A1"), std::string("Airport"), 0.5, 0.5, std::string("XNA"), std::string(""),
             std::string("XNA-01"), 0.0, std::string("XNA-01001"), 0.0, std::int64_t{1}, std::int64_t{0}});
         for (const auto& [lon, lat] : {std::pair{2.0, 1.0}, std::pair{2.0, 0.4}, std::pair{0.5, 0.5}}) {
-            OGRPoint point(lon, lat);
-            std::string wkb(point.WkbSize(), '\0');
-            point.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
-            points.geometry_wkb.push_back(wkb);
+            points.geometry_wkb.push_back(point_wkb(lon, lat));
         }
         workspace::write_product(ws, products::crossing_points, points);
     }

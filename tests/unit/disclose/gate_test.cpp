@@ -6,6 +6,7 @@
 #include "disclose/gate.hpp"
 #include "workspace/product_io.hpp"
 #include "test_files.hpp"
+#include "test_geometry.hpp"
 
 #include <ogr_geometry.h>
 
@@ -19,23 +20,6 @@ namespace {
 static_assert(!std::is_default_constructible_v<disclose::PublishedLayer>,
     "only src/disclose (LayerFactory) may construct a PublishedLayer");
 
-std::string square_wkb(double x0, double y0)
-{
-    OGRPolygon polygon;
-    OGRLinearRing ring;
-    ring.addPoint(x0, y0);
-    ring.addPoint(x0 + 1, y0);
-    ring.addPoint(x0 + 1, y0 + 1);
-    ring.addPoint(x0, y0 + 1);
-    ring.addPoint(x0, y0);
-    polygon.addRing(&ring);
-    OGRMultiPolygon multi;
-    multi.addGeometry(&polygon);
-    std::string wkb(multi.WkbSize(), '\0');
-    multi.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
-    return wkb;
-}
-
 std::filesystem::path workspace_with_units(const test::TempDir& dir)
 {
     const auto path = dir.path() / "ws.gpkg";
@@ -45,7 +29,7 @@ std::filesystem::path workspace_with_units(const test::TempDir& dir)
         std::string("level1")});
     units.rows.push_back({std::string("XNA-01"), std::string("Uno"), std::int64_t{2}, std::string("XNA"), 6000.0, -70.5,
         4.5, std::string("level2")});
-    units.geometry_wkb = {square_wkb(-71, 4), square_wkb(-71, 4)};
+    units.geometry_wkb = {test::box_wkb(-71, 4, -70, 5), test::box_wkb(-71, 4, -70, 5)};
     workspace::write_product(ws, products::units, units);
     ProductMetadata metadata;
     metadata.product = std::string(products::units.name);

@@ -6,6 +6,7 @@
 #include "common/products/records.hpp"
 #include "common/products/run_log.hpp"
 #include "test_files.hpp"
+#include "test_geometry.hpp"
 #include "tiles/tiles_run.hpp"
 #include "tiles_test_support.hpp"
 #include "workspace/product_io.hpp"
@@ -19,23 +20,6 @@
 using namespace migratlas;
 
 namespace {
-
-std::string square_wkb(double x0, double y0, double side)
-{
-    OGRLinearRing ring;
-    ring.addPoint(x0, y0);
-    ring.addPoint(x0 + side, y0);
-    ring.addPoint(x0 + side, y0 + side);
-    ring.addPoint(x0, y0 + side);
-    ring.addPoint(x0, y0);
-    OGRPolygon polygon;
-    polygon.addRing(&ring);
-    OGRMultiPolygon multi;
-    multi.addGeometry(&polygon);
-    std::string wkb(multi.WkbSize(), '\0');
-    multi.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
-    return wkb;
-}
 
 /// A country (level 1) of two level-2 units side by side, and one crossing point (internal: counts).
 std::filesystem::path small_workspace(const test::TempDir& dir)
@@ -57,15 +41,12 @@ std::filesystem::path small_workspace(const test::TempDir& dir)
     country.addRing(&ring);
     std::string country_wkb(country.WkbSize(), '\0');
     country.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(country_wkb.data()), wkbVariantIso);
-    units.geometry_wkb = {country_wkb, square_wkb(-71, 4, 1), square_wkb(-70, 4, 1)};
+    units.geometry_wkb = {country_wkb, test::box_wkb(-71, 4, -70, 5), test::box_wkb(-70, 4, -69, 5)};
     workspace::write_product(ws, products::units, units);
     Table points = products::crossing_points.make_table();
     points.rows.push_back({std::string("P1"), std::string("Puente"), -70.0, 4.2, std::string("XNA"), std::string("XSU"),
         std::string("XNA-01"), 0.0, std::string("unknown"), 0.0, std::int64_t{1}, std::int64_t{3}});
-    OGRPoint point(-70.0, 4.2);
-    std::string point_wkb(point.WkbSize(), '\0');
-    point.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(point_wkb.data()), wkbVariantIso);
-    points.geometry_wkb = {point_wkb};
+    points.geometry_wkb = {test::point_wkb(-70.0, 4.2)};
     workspace::write_product(ws, products::crossing_points, points);
     ws.commit();
     return path;
