@@ -49,6 +49,17 @@ void skip_syncs_of_private_file(GDALDataset& dataset)
     }
 }
 
+/// A run's writes stay in SQLite's page cache until the commit: with the default cache (2,000
+/// pages) an update spilled dirty pages mid-transaction, each spill syncing the journal (48
+/// fdatasync calls and 29,000 page reads for the UNHCR corridors; 4 and 10,000 with this). The cache
+/// only grows to what the run writes.
+void keep_the_transaction_in_memory(GDALDataset& dataset)
+{
+    if (OGRLayer* result = dataset.ExecuteSQL("PRAGMA cache_size = -262144", nullptr, nullptr)) {  // KiB: 256 MiB
+        dataset.ReleaseResultSet(result);
+    }
+}
+
 /// Flushes a closed file to disk, so that the rename that follows never exposes a partial file.
 void sync_file(const std::filesystem::path& path)
 {
@@ -91,6 +102,7 @@ Workspace::Workspace(std::filesystem::path path) : m_path(std::move(path))
     } else {
         create_private();
     }
+    keep_the_transaction_in_memory(*m_dataset);
     GdalErrorCollector errors;
     if (m_dataset->StartTransaction(FALSE) != OGRERR_NONE) {
         m_dataset.reset();
