@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "disclose/gate.hpp"
+#include "disclose/layer_description.hpp"
 
 #include <ogr_geometry.h>
 
@@ -129,6 +130,11 @@ TileLayer adapt(const disclose::PublishedLayer& published, const AttributeSelect
     const GeometrySource geometry_source(published);
     ColumnChoice choice = choose_columns(published, selection);
     TileLayer out(published.name(), choice.fields);
+    std::vector<std::string> kept;
+    for (const Field& field : choice.fields) {
+        kept.push_back(field.name);
+    }
+    out.set_publication(disclose::container_description(published, kept).dump());
     LayerBuilder builder(out, max_attribute_bytes, geos, diagnostics);
     const SourcePos pos{"product " + published.name(), 0, 0};
     const Table& table = published.table();
