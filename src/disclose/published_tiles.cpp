@@ -16,6 +16,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace migratlas::disclose {
 
@@ -496,25 +497,28 @@ void read_tileset(const std::filesystem::path& path, const TileChecks& checks, P
     for (const auto& [id, description] : descriptions.items()) {
         layers.emplace(id, layer_reading(where, id, description, checks));
     }
-    std::unordered_map<std::size_t, std::vector<DecodedLayer>> decoded;  // by stored content
+    // A stored tile that several addresses share (the sea, a unit's interior) is read once: it
+    // holds the same features, and each finding names the first tile that shows it.
+    std::unordered_set<std::size_t> seen;
     archive->for_each([&](const pmtiles::TileZxy& address, std::size_t content, std::string_view bytes) {
-        const std::string tile = address_text(address);
-        auto it = decoded.find(content);
-        if (it == decoded.end()) {
-            std::string text;
-            try {
-                it = decoded.emplace(content, decode_tile(gunzip(bytes, where + " tile " + tile), text)).first;
-            } catch (const protozero::exception& e) {
-                throw InputError(where + ": tile " + tile + " is not a valid vector tile: " + e.what());
-            } catch (const DataError& e) {
-                throw InputError(where + ": tile " + tile + ": " + e.what());
-            }
-            ++set.tiles;
-            if (checks.scan) {
-                checks.scan(where, "tile " + tile, text);
-            }
+        if (!seen.insert(content).second) {
+            return;
         }
-        for (const DecodedLayer& layer : it->second) {
+        const std::string tile = address_text(address);
+        std::string text;
+        std::vector<DecodedLayer> decoded;
+        try {
+            decoded = decode_tile(gunzip(bytes, where + " tile " + tile), text);
+        } catch (const protozero::exception& e) {
+            throw InputError(where + ": tile " + tile + " is not a valid vector tile: " + e.what());
+        } catch (const DataError& e) {
+            throw InputError(where + ": tile " + tile + ": " + e.what());
+        }
+        ++set.tiles;
+        if (checks.scan) {
+            checks.scan(where, "tile " + tile, text);
+        }
+        for (const DecodedLayer& layer : decoded) {
             const auto reading = layers.find(layer.name);
             if (reading == layers.end()) {
                 throw InputError(where + ": tile " + tile + " has a layer '" + layer.name +
