@@ -1,6 +1,6 @@
 // `migratlas audit PATH...`: attacks published files as an outsider would (disclose::run_audit) and
 // fails (exit 1) listing every narrowed cell, every published count below the threshold and every
-// raw identifier or key found.
+// raw identifier or key found, in exports and in tiles.
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
 #include "disclose/audit.hpp"
@@ -22,9 +22,10 @@ struct AuditArguments {
 
 std::string summary(const disclose::AuditOutcome& outcome)
 {
-    std::string text = fmt::format("audit: {} files, {} tables, {} families; {} published and {} hidden counts; "
-        "{} LP solves; {:.2f} s\n", outcome.files, outcome.tables, outcome.families, outcome.published_counts,
-        outcome.hidden_counts, outcome.lp_solves, outcome.seconds);
+    std::string text = fmt::format("audit: {} files, {} tables, {} families, {} tilesets ({} tiles decoded); {} "
+        "published and {} hidden counts; {} LP solves; {:.2f} s\n", outcome.files, outcome.tables, outcome.families,
+        outcome.tilesets, outcome.tiles, outcome.published_counts, outcome.hidden_counts, outcome.lp_solves,
+        outcome.seconds);
     for (const std::string& note : outcome.notes) {
         text += "  note: " + note + "\n";
     }
@@ -41,7 +42,8 @@ Json outcome_json(const disclose::AuditOutcome& outcome)
         findings.push_back(Json{{"kind", finding.kind}, {"where", finding.where}, {"message", finding.message}});
     }
     return Json{{"passed", outcome.passed()}, {"files", outcome.files}, {"tables", outcome.tables},
-        {"families", outcome.families}, {"published_counts", outcome.published_counts},
+        {"families", outcome.families}, {"tilesets", outcome.tilesets}, {"tiles", outcome.tiles},
+        {"published_counts", outcome.published_counts},
         {"hidden_counts", outcome.hidden_counts}, {"lp_solves", outcome.lp_solves}, {"seconds", outcome.seconds},
         {"findings_total", outcome.findings_total}, {"findings", findings}};
 }
@@ -52,10 +54,12 @@ void add_audit_command(CLI::App& app, CliContext& context)
 {
     auto args = std::make_shared<AuditArguments>();
     CLI::App* command = app.add_subcommand("audit",
-        "Attack published files (export folders, files in them, PG: connections) with their datapackage.json: "
+        "Attack published files (export folders, files in them, MBTiles/PMTiles tilesets or folders of them, PG: "
+        "connections) with their metadata (datapackage.json, the tilesets' migratlas.layers): "
         "LP bounds of every hidden count, published counts below the threshold, raw identifiers and the key in any "
         "byte. Exit 1 when anything is found");
-    command->add_option("PATH", args->request.paths, "Export folders, files or PG: connection strings")->required();
+    command->add_option("PATH", args->request.paths, "Export folders, files, tilesets (.mbtiles, .pmtiles) or folders "
+        "holding them, or PG: connection strings")->required();
     command->add_option("--key-file", args->request.key_file, "The pseudonymisation key: fail if it (raw, hex or "
         "base64) appears in any byte");
     command->add_option("--raw-ids", args->request.raw_ids, "Raw identifiers (one per line, or a CSV with a "

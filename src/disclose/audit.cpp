@@ -94,6 +94,12 @@ void check_threshold(const PublishedTable& table, const AuditRequest& request, F
     const std::int64_t threshold = request.threshold ? *request.threshold : (declared > 0 ? declared : 10);
     const std::vector<std::size_t> keys = columns_with_role(table, "key");
     for (const std::size_t count_column : columns_with_role(table, "count")) {
+        if (table.counts_checked) {  // checked where they were read (each tile), the finding names the tile
+            for (const auto& row : table.rows) {
+                outcome.published_counts += row[count_column] ? 1 : 0;
+            }
+            continue;
+        }
         const std::optional<std::size_t> column = count_column;
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             const auto& value = table.rows[r][*column];
@@ -218,6 +224,20 @@ struct FamilyCube {
     std::vector<bool> primary;
 };
 
+std::string cell_text(const Cube& cube, const FamilyInput& family, CellKey key)
+{
+    std::string text;
+    for (std::size_t k = 0; k < family.keys.size(); ++k) {
+        const NodeId node = cube.coord(key, k);
+        std::string code = node == Dimension::root() ? family.totals[k] : cube.dimension(k).code(node);
+        if (code == separate_total_alias) {
+            code = std::string(total_code);
+        }
+        text += (k == 0 ? "" : ", ") + family.keys[k] + "=" + code;
+    }
+    return text;
+}
+
 FamilyCube build_cube(const FamilyInput& family, const std::string& count, const std::string& family_name, Findings& findings)
 {
     FamilyCube result{Cube(family_dimensions(family, count), {count}), {}};
@@ -266,13 +286,14 @@ FamilyCube build_cube(const FamilyInput& family, const std::string& count, const
                 const bool hidden = status != CellStatus::published;
                 if (was_hidden != hidden) {
                     findings.add("published_elsewhere", use.table->where, family_name + " " + count + " cell " +
-                        cube.describe(key) + " is hidden in one published table and shown in another");
+                        cell_text(cube, family, key) + " is hidden in one published table and shown in another (here " +
+                            (hidden ? "hidden" : "published: " + std::to_string(value)) + ")");
                     if (!hidden) {
                         const std::int64_t values[] = {value};
                         (void)cube.add_cell(coords, values, CellStatus::published);
                     }
                 } else if (!hidden && cube.value(*existing, 0) != value) {
-                    findings.add("inconsistent", use.table->where, family_name + " " + count + " cell " + cube.describe(key) +
+                    findings.add("inconsistent", use.table->where, family_name + " " + count + " cell " + cell_text(cube, family, key) +
                         " is " + std::to_string(value) + " here and " + std::to_string(cube.value(*existing, 0)) + " elsewhere");
                 }
                 continue;
@@ -288,20 +309,6 @@ FamilyCube build_cube(const FamilyInput& family, const std::string& count, const
     primary.resize(cube.size(), false);
     result.primary = std::move(primary);
     return result;
-}
-
-std::string cell_text(const Cube& cube, const FamilyInput& family, CellKey key)
-{
-    std::string text;
-    for (std::size_t k = 0; k < family.keys.size(); ++k) {
-        const NodeId node = cube.coord(key, k);
-        std::string code = node == Dimension::root() ? family.totals[k] : cube.dimension(k).code(node);
-        if (code == separate_total_alias) {
-            code = std::string(total_code);
-        }
-        text += (k == 0 ? "" : ", ") + family.keys[k] + "=" + code;
-    }
-    return text;
 }
 
 void attack_family(const std::string& name, const FamilyInput& family, const AuditRequest& request, Findings& findings,
@@ -342,22 +349,29 @@ void attack_family(const std::string& name, const FamilyInput& family, const Aud
     }
 }
 
-void scan_bytes(const PublishedSet& set, const AuditRequest& request, Findings& findings, AuditOutcome& outcome)
+/// The raw identifiers and key forms to search for; nullopt when the request names neither.
+std::optional<ByteScanner> make_scanner(const AuditRequest& request)
 {
     if (request.raw_ids.empty() && request.key_file.empty()) {
-        return;
+        return std::nullopt;
     }
     const std::vector<std::string> ids = request.raw_ids.empty() ? std::vector<std::string>{} : read_raw_ids(request.raw_ids);
     const std::vector<std::string> forms = request.key_file.empty() ? std::vector<std::string>{} : key_forms(request.key_file);
-    const ByteScanner scanner(ids, forms);
-    auto report = [&](const std::string& where, const std::vector<ByteHit>& hits) {
-        for (const ByteHit& hit : hits) {
-            const bool key = hit.key;
-            findings.add(key ? "key" : "raw_id", where,
-                (key ? "the pseudonymisation " + hit.what : "raw identifier '" + hit.what + "'") + " at byte " +
-                    std::to_string(hit.offset));
-        }
-    };
+    return ByteScanner(ids, forms);
+}
+
+void report_hits(const std::string& where, const std::vector<ByteHit>& hits, Findings& findings)
+{
+    for (const ByteHit& hit : hits) {
+        const bool key = hit.key;
+        findings.add(key ? "key" : "raw_id", where,
+            (key ? "the pseudonymisation " + hit.what : "raw identifier '" + hit.what + "'") + " at byte " +
+                std::to_string(hit.offset));
+    }
+}
+
+void scan_bytes(const PublishedSet& set, const ByteScanner& scanner, Findings& findings, AuditOutcome& outcome)
+{
     std::set<std::filesystem::path> seen;
     for (const auto& file : set.files) {
         if (!seen.insert(std::filesystem::weakly_canonical(file)).second) {
@@ -365,11 +379,11 @@ void scan_bytes(const PublishedSet& set, const AuditRequest& request, Findings& 
         }
         std::ifstream in(file, std::ios::binary);
         const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-        report(file.string(), scanner.scan(bytes));
+        report_hits(file.string(), scanner.scan(bytes), findings);
         ++outcome.files;
     }
     for (const std::string& text : set.database_text) {
-        report("database", scanner.scan(text));
+        report_hits("database", scanner.scan(text), findings);
     }
 }
 
@@ -387,9 +401,28 @@ AuditOutcome run_audit(const AuditRequest& request, Diagnostics& diagnostics, Pr
     }
     AuditOutcome outcome;
     Findings findings(outcome, diagnostics);
-    const PublishedSet set = read_published(request.paths);
+    const std::optional<ByteScanner> scanner = make_scanner(request);
+    TileChecks checks;
+    checks.threshold = request.threshold;
+    std::set<std::string> reported_in_tiles;
+    if (scanner) {
+        // Decoded tile attributes are scanned as they are read: the stored tiles are compressed.
+        checks.scan = [&](const std::string& file, const std::string& part, std::string_view text) {
+            for (const ByteHit& hit : scanner->scan(text)) {
+                if (reported_in_tiles.insert(file + '\n' + hit.what).second) {  // once per tileset: tiles repeat a feature
+                    report_hits(file + " " + part, {hit}, findings);
+                }
+            }
+        };
+    }
+    const PublishedSet set = read_published(request.paths, checks);
     outcome.tables = set.tables.size();
+    outcome.tilesets = set.tilesets;
+    outcome.tiles = set.tiles;
     outcome.notes = set.notes;
+    for (const ReadFinding& finding : set.findings) {
+        findings.add(finding.kind, finding.where, finding.message);
+    }
     for (const PublishedTable& table : set.tables) {
         check_threshold(table, request, findings, outcome);
     }
@@ -398,7 +431,9 @@ AuditOutcome run_audit(const AuditRequest& request, Diagnostics& diagnostics, Pr
     for (const auto& [name, family] : families) {
         attack_family(name, family, request, findings, outcome, progress);
     }
-    scan_bytes(set, request, findings, outcome);
+    if (scanner) {
+        scan_bytes(set, *scanner, findings, outcome);
+    }
     if (outcome.files == 0) {
         outcome.files = set.files.size();
     }

@@ -15,7 +15,7 @@
 namespace migratlas::disclose {
 
 struct AuditRequest {
-    std::vector<std::string> paths;      ///< export folders, files in them, or PG: connection strings
+    std::vector<std::string> paths;      ///< export folders, files in them, tilesets (or folders of them), PG: connections
     std::filesystem::path key_file;      ///< optional: the pseudonymisation key (setting `key_file`)
     std::filesystem::path raw_ids;       ///< optional: raw identifiers, one per line or a person_id column
     std::optional<std::int64_t> threshold;  ///< overrides the threshold (and protection level) the metadata states
@@ -43,6 +43,8 @@ struct AuditOutcome {
     std::size_t files = 0;
     std::size_t tables = 0;
     std::size_t families = 0;
+    std::size_t tilesets = 0;            ///< MBTiles and PMTiles files read
+    std::size_t tiles = 0;               ///< stored tiles decoded
     std::size_t published_counts = 0;
     std::size_t hidden_counts = 0;
     std::size_t lp_solves = 0;

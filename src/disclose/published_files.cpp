@@ -3,11 +3,13 @@
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/gdal_util.hpp"
+#include "disclose/published_tiles.hpp"
 #include "geo/source_reader.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -204,6 +206,54 @@ void collect_files(const std::filesystem::path& path, PublishedSet& set)
     }
 }
 
+const std::string metadata_less =
+    "; the audit re-derives each table's structure from the metadata an export writes (datapackage.json, "
+    "migratlas export) or a tileset carries (migratlas tiles), so a file without it cannot be audited";
+
+/// An export folder, a folder of tilesets, or one holding both (a static viewer site: data/ and
+/// tiles/): every datapackage.json and every tileset under it, every file scanned.
+void read_folder(const std::filesystem::path& folder, const TileChecks& checks, PublishedSet& set)
+{
+    std::vector<std::filesystem::path> descriptors;
+    std::vector<std::filesystem::path> tilesets;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+        if (!entry.is_regular_file()) {
+            continue;
+        }
+        if (entry.path().filename() == "datapackage.json") {
+            descriptors.push_back(entry.path());
+        } else if (is_tileset(entry.path())) {
+            tilesets.push_back(entry.path());
+        }
+    }
+    if (descriptors.empty() && tilesets.empty()) {
+        throw InputError(folder.string() + ": no datapackage.json nor tileset in it" + metadata_less);
+    }
+    std::sort(descriptors.begin(), descriptors.end());
+    std::sort(tilesets.begin(), tilesets.end());
+    collect_files(folder, set);
+    for (const auto& descriptor : descriptors) {
+        read_resources(descriptor.parent_path(), read_descriptor(descriptor), std::string(), set);
+    }
+    for (const auto& tileset : tilesets) {
+        read_tileset(tileset, checks, set);
+    }
+}
+
+/// One file of an export folder (or its datapackage.json): that resource, with its descriptor.
+void read_file_of_export(const std::filesystem::path& file, PublishedSet& set)
+{
+    const std::filesystem::path base = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+    const std::filesystem::path descriptor = base / "datapackage.json";
+    if (!std::filesystem::exists(descriptor)) {
+        throw InputError(file.string() + ": no datapackage.json beside it" + metadata_less);
+    }
+    set.files.push_back(file);
+    set.files.push_back(descriptor);
+    const bool is_descriptor = file.filename() == "datapackage.json";
+    read_resources(base, read_descriptor(descriptor), is_descriptor ? std::string() : file.filename().string(), set);
+}
+
 void read_database(const std::string& connection, PublishedSet& set)
 {
     const std::string label = geo::source_label(connection);
@@ -249,7 +299,7 @@ std::optional<std::size_t> PublishedTable::column(const std::string& wanted) con
     return std::nullopt;
 }
 
-PublishedSet read_published(const std::vector<std::string>& paths)
+PublishedSet read_published(const std::vector<std::string>& paths, const TileChecks& checks)
 {
     PublishedSet set;
     for (const std::string& path : paths) {
@@ -261,21 +311,14 @@ PublishedSet read_published(const std::vector<std::string>& paths)
         if (!std::filesystem::exists(given)) {
             throw InputError(path + ": no such file or folder");
         }
-        const bool folder = std::filesystem::is_directory(given);
-        const std::filesystem::path base = folder ? given : given.parent_path();
-        const std::filesystem::path descriptor = (base.empty() ? std::filesystem::path(".") : base) / "datapackage.json";
-        if (!std::filesystem::exists(descriptor)) {
-            throw InputError(path + ": no datapackage.json " + (folder ? "in it" : "beside it") +
-                "; the audit re-derives each table's structure from the metadata an export writes (migratlas export), "
-                "so a file without it cannot be audited");
+        if (std::filesystem::is_directory(given)) {
+            read_folder(given, checks, set);
+        } else if (is_tileset(given)) {
+            set.files.push_back(given);
+            read_tileset(given, checks, set);
+        } else {
+            read_file_of_export(given, set);
         }
-        collect_files(given, set);
-        if (!folder) {
-            set.files.push_back(descriptor);
-        }
-        const bool is_descriptor = !folder && given.filename() == "datapackage.json";
-        read_resources(descriptor.parent_path(), read_descriptor(descriptor),
-            folder || is_descriptor ? std::string() : given.filename().string(), set);
     }
     return set;
 }

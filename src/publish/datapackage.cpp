@@ -1,6 +1,7 @@
 #include "publish/datapackage.hpp"
 
 #include "common/version.hpp"
+#include "disclose/layer_description.hpp"
 
 #include <set>
 
@@ -10,22 +11,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const char* field_type(ColumnType type)
-{
-    switch (type) {
-    case ColumnType::integer: return "integer";
-    case ColumnType::real: return "number";
-    case ColumnType::text: return "string";
-    }
-    return "string";
-}
-
 Json table_fields(const disclose::PublishedLayer& layer)
 {
     Json fields = Json::array();
     for (std::size_t i = 0; i < layer.columns().size(); ++i) {
         const disclose::PublishedColumn& column = layer.columns()[i];
-        Json field{{"name", column.name}, {"type", field_type(column.type)}, {"description", column.description}};
+        Json field{{"name", column.name}, {"type", disclose::table_schema_type(column.type)}, {"description", column.description}};
         if (!column.unit.empty()) {
             field["unit"] = column.unit;
         }
@@ -85,46 +76,6 @@ Json sdmx_block(const SdmxMapping& mapping)
     return Json{{"dataflow", mapping.dataflow}, {"dimensions", dimensions}, {"measures", measures}, {"status", status}};
 }
 
-Json structure_block(const disclose::PublishedLayer& layer)
-{
-    const disclose::PublishedStructure& structure = layer.structure();
-    Json counts = Json::array();
-    for (const auto& count : structure.counts) {
-        Json coordinates = Json::object();
-        for (const auto& [key, source] : count.coordinates) {
-            coordinates[key] = source;
-        }
-        counts.push_back(Json{{"column", count.column}, {"status_column", count.status_column},
-            {"family_count", count.family_count}, {"coordinates", coordinates}});
-    }
-    Json dimensions = Json::array();
-    for (const auto& dimension : layer.dimensions()) {
-        Json codes = Json::array();
-        for (const auto& code : dimension.codes) {
-            codes.push_back(Json::array({code.code, code.parent, code.label}));
-        }
-        dimensions.push_back(Json{{"key", dimension.column}, {"codes", codes}});
-    }
-    return Json{{"family", structure.family}, {"family_keys", structure.family_keys}, {"separate", structure.separate},
-        {"total_codes", structure.total_codes}, {"complete", structure.complete}, {"counts", counts},
-        {"hierarchies", dimensions}};
-}
-
-Json disclosure_block(const disclose::PublishedLayer& layer)
-{
-    const disclose::DisclosureSummary& summary = layer.disclosure();
-    Json block{{"rule", summary.method}, {"threshold", summary.threshold}, {"protection_level", summary.protection_level},
-        {"cells", summary.cells}, {"primary", summary.primary}, {"secondary", summary.secondary},
-        {"withheld_quality", summary.withheld_quality}, {"persons_hidden_in_family", summary.persons_hidden},
-        {"family", summary.family}, {"summary", layer.metadata().disclosure},
-        {"attacker", "min and max of every hidden count subject to the published counts, the sums the table implies "
-                     "and counts >= 0 (LP); `migratlas audit` runs it on these files"}};
-    if (summary.cv_limit_pct > 0.0) {
-        block["cv_limit_pct"] = summary.cv_limit_pct;
-    }
-    return block;
-}
-
 Json resource(const WrittenResource& written)
 {
     const disclose::PublishedLayer& layer = *written.layer;
@@ -171,9 +122,9 @@ Json resource(const WrittenResource& written)
     Json block{{"product", layer.name()}, {"geometry", std::string(to_string(layer.geometry()))},
         {"crs", layer.geometry() == GeometryKind::none ? "" : "EPSG:4326"}, {"method", metadata.method},
         {"parameters", parameters}, {"period", metadata.period}, {"created", metadata.created_utc},
-        {"version", metadata.version}, {"disclosure", disclosure_block(layer)}};
+        {"version", metadata.version}, {"disclosure", disclose::disclosure_json(layer)}};
     if (!layer.structure().family.empty()) {
-        block["structure"] = structure_block(layer);
+        block["structure"] = disclose::structure_json(layer);
     }
     if (written.sdmx != nullptr) {
         block["sdmx"] = sdmx_block(*written.sdmx);

@@ -2,7 +2,7 @@
 // (decoded once and kept, leaves in a bounded cache), run-length entries, internal compression.
 #pragma once
 
-#include "serve/pmtiles_directory.hpp"
+#include "common/pmtiles_directory.hpp"
 #include "serve/tile_source.hpp"
 
 #include <cstdint>

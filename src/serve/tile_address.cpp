@@ -1,5 +1,7 @@
 #include "serve/tile_address.hpp"
 
+#include "common/pmtiles_directory.hpp"
+
 #include <charconv>
 
 namespace migratlas::serve {
@@ -80,26 +82,11 @@ std::uint64_t tile_id(const TileAddress& address)
 
 std::optional<TileAddress> tile_address(std::uint64_t id)
 {
-    int z = 0;
-    while (z <= max_tile_zoom && tiles_below(z + 1) <= id) {
-        ++z;
-    }
-    if (z > max_tile_zoom) {
+    const auto zxy = pmtiles::tile_zxy(id);
+    if (!zxy) {
         return std::nullopt;
     }
-    const std::uint64_t n = std::uint64_t{1} << z;
-    std::uint64_t t = id - tiles_below(z);
-    std::uint64_t x = 0;
-    std::uint64_t y = 0;
-    for (std::uint64_t s = 1; s < n; s *= 2) {
-        const std::uint64_t rx = 1 & (t / 2);
-        const std::uint64_t ry = 1 & (t ^ rx);
-        rotate(s, x, y, rx, ry);
-        x += s * rx;
-        y += s * ry;
-        t /= 4;
-    }
-    return TileAddress{z, static_cast<std::uint32_t>(x), static_cast<std::uint32_t>(y)};
+    return TileAddress{zxy->z, zxy->x, zxy->y};
 }
 
 } // namespace migratlas::serve

@@ -85,6 +85,9 @@ void insert_metadata(NewDatabase& db, const TilesetMetadata& metadata)
     nlohmann::ordered_json json;
     json["vector_layers"] = vector_layers_json(metadata);
     json["tilestats"] = tilestats_json(metadata);
+    if (auto disclosure = migratlas_json(metadata); !disclosure.is_null()) {
+        json["migratlas"] = std::move(disclosure);
+    }
     const std::pair<std::string, std::string> rows[] = {
         {"name", metadata.name},
         {"format", "pbf"},

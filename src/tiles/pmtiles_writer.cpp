@@ -181,6 +181,9 @@ PmtilesSummary write_pmtiles(const std::filesystem::path& path, const TileStore&
     json["generator"] = metadata.generator;
     json["vector_layers"] = vector_layers_json(metadata);
     json["tilestats"] = tilestats_json(metadata);
+    if (auto disclosure = migratlas_json(metadata); !disclosure.is_null()) {
+        json["migratlas"] = std::move(disclosure);
+    }
     const std::string metadata_bytes = gzip(json.dump(), 9);
 
     const std::uint64_t root_offset = header_bytes;

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/products/geo.hpp"
 #include "disclose/gate.hpp"
+#include "disclose/layer_description.hpp"
 #include "disclose/layer_view.hpp"
 
 #include <ogr_geometry.h>
@@ -131,6 +132,11 @@ TileLayer adapt(const disclose::PublishedLayer& published, const AttributeSelect
     const GeometrySource geometry_source(published);
     ColumnChoice choice = choose_columns(published, selection);
     TileLayer out(published.name(), choice.fields);
+    std::vector<std::string> kept;
+    for (const Field& field : choice.fields) {
+        kept.push_back(field.name);
+    }
+    out.set_publication(disclose::container_description(published, kept).dump());
     LayerBuilder builder(out, max_attribute_bytes, geos, diagnostics);
     const SourcePos pos{"product " + published.name(), 0, 0};
     const Table& table = published.table();

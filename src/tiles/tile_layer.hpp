@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace migratlas::tiles {
@@ -100,6 +101,11 @@ public:
     [[nodiscard]] const std::string& string(std::uint32_t index) const { return m_strings[index]; }
     [[nodiscard]] std::uint32_t intern(std::string_view text);
     [[nodiscard]] std::optional<std::size_t> field_index(std::string_view name) const;
+    /// What the disclosure gate says about a published layer, as JSON text
+    /// (disclose::container_description: column roles, disclosure rule, table structure), written
+    /// into the tileset metadata for `migratlas audit`. Empty for layers read from input files.
+    [[nodiscard]] const std::string& publication() const { return m_publication; }
+    void set_publication(std::string json) { m_publication = std::move(json); }
 
     [[nodiscard]] std::size_t size() const { return m_kind.size(); }
     [[nodiscard]] FeatureKind kind(std::size_t feature) const { return m_kind[feature]; }
@@ -137,6 +143,7 @@ private:
     void end_feature(FeatureKind kind);
 
     std::string m_name;
+    std::string m_publication;
     std::vector<Field> m_fields;
     std::vector<AttributeColumn> m_columns;
     std::vector<std::string> m_strings;

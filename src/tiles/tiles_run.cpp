@@ -207,6 +207,7 @@ TilesetMetadata make_metadata(const std::vector<TileLayer>& layers, const std::v
         }
         info.geometry = geometry_name(layers[l]);
         info.count = layers[l].size();
+        info.publication = layers[l].publication();
         metadata.layers.push_back(std::move(info));
     }
     return metadata;

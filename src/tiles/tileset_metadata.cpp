@@ -47,6 +47,20 @@ nlohmann::ordered_json tilestats_json(const TilesetMetadata& metadata)
     return {{"layerCount", metadata.layers.size()}, {"layers", layers}};
 }
 
+nlohmann::ordered_json migratlas_json(const TilesetMetadata& metadata)
+{
+    nlohmann::ordered_json layers = nlohmann::ordered_json::object();
+    for (const VectorLayerInfo& layer : metadata.layers) {
+        if (!layer.publication.empty()) {
+            layers[layer.id] = nlohmann::ordered_json::parse(layer.publication);
+        }
+    }
+    if (layers.empty()) {
+        return nullptr;
+    }
+    return {{"version", metadata.generator}, {"layers", std::move(layers)}};
+}
+
 namespace {
 double rounded(double value)
 {

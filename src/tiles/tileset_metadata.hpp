@@ -19,6 +19,9 @@ struct VectorLayerInfo {
     std::vector<std::pair<std::string, std::string>> fields; ///< name, "Number" | "String" | "Boolean"
     std::string geometry;    ///< "Polygon", "LineString", "Point" (tilestats); empty when the layer mixes them
     std::size_t count = 0;   ///< input features
+    /// The disclosure gate's description of a published layer (TileLayer::publication), JSON
+    /// text; empty for layers tiled from input files.
+    std::string publication;
 };
 
 struct TilesetMetadata {
@@ -44,6 +47,10 @@ struct TilesetMetadata {
 /// The `tilestats` object GDAL and tippecanoe write (layer, count, geometry), which viewers read to
 /// know a layer's geometry type before they see a tile.
 nlohmann::ordered_json tilestats_json(const TilesetMetadata& metadata);
+/// The `migratlas` object of the MBTiles `json` row and the PMTiles metadata: {"version",
+/// "layers": {id: publication}} for the layers that came through the disclosure gate, which
+/// `migratlas audit` reads to rebuild the published tables; null when no layer did.
+[[nodiscard]] nlohmann::ordered_json migratlas_json(const TilesetMetadata& metadata);
 /// A TileJSON 3.0 document; `tile_url` is the template of the "tiles" array.
 [[nodiscard]] nlohmann::ordered_json tilejson(const TilesetMetadata& metadata, const std::string& tile_url);
 /// Bounds as MBTiles writes them: "west,south,east,north".

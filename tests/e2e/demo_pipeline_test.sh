@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the pipeline on the small demo region (seed 7) and checks its outputs; then audits what it
-# published (it must pass) and a deliberately leaky copy (it must fail, naming the cell).
+# published — the exports and the vector tiles — (it must pass) and a deliberately leaky copy (it must
+# fail, naming the cell).
 set -euo pipefail
 bin=$1 src=$2 out=$3 python=$4
 rm -rf "$out"
 "$src/tools/pipeline.sh" "$bin" "$out" small 7 > "$out.log" 2>&1 || { cat "$out.log"; exit 1; }
 "$python" "$src/tests/e2e/check_pipeline.py" "$out"
 
-echo "== audit of the demo's published outputs"
-"$bin" audit "$out/published/csv" "$out/published/gpkg" --key-file "$out/hmac.key" \
+echo "== audit of the demo's published outputs (exports and tiles)"
+"$bin" audit "$out/published/csv" "$out/published/gpkg" "$out/tiles" --key-file "$out/hmac.key" \
   --raw-ids "$out/inputs/crossings.csv" > "$out.audit.log" 2>&1 || { cat "$out.audit.log"; exit 1; }
 tail -n 2 "$out.audit.log"
 

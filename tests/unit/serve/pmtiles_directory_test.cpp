@@ -1,12 +1,14 @@
-#include "serve/pmtiles_directory.hpp"
+#include "common/pmtiles_directory.hpp"
 
 #include "common/error.hpp"
 #include "serve_test_support.hpp"
 
 #include <gtest/gtest.h>
 
-namespace migratlas::serve::pmtiles {
+namespace migratlas::serve {
 namespace {
+
+using namespace ::migratlas::pmtiles;
 
 using test::encode_directory;
 using test::RawEntry;
@@ -93,4 +95,4 @@ TEST(ServePmtilesHeader, ParsesTheFixedLayoutAndRefusesOtherVersions)
 }
 
 } // namespace
-} // namespace migratlas::serve::pmtiles
+} // namespace migratlas::serve

@@ -1,12 +1,13 @@
-#include "serve/pmtiles_directory.hpp"
+#include "common/pmtiles_directory.hpp"
 
 #include "common/error.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <utility>
 
-namespace migratlas::serve::pmtiles {
+namespace migratlas::pmtiles {
 
 namespace {
 
@@ -167,4 +168,36 @@ std::optional<Entry> find_entry(const std::vector<Entry>& entries, std::uint64_t
     return std::nullopt;
 }
 
-} // namespace migratlas::serve::pmtiles
+std::optional<TileZxy> tile_zxy(std::uint64_t tile_id)
+{
+    constexpr int deepest = 30;
+    auto tiles_below = [](int z) { return ((std::uint64_t{1} << (2 * z)) - 1) / 3; };  // 4^0 + ... + 4^(z-1)
+    int z = 0;
+    while (z <= deepest && tiles_below(z + 1) <= tile_id) {
+        ++z;
+    }
+    if (z > deepest) {
+        return std::nullopt;
+    }
+    const std::uint64_t n = std::uint64_t{1} << z;
+    std::uint64_t t = tile_id - tiles_below(z);
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    for (std::uint64_t s = 1; s < n; s *= 2) {
+        const std::uint64_t rx = 1 & (t / 2);
+        const std::uint64_t ry = 1 & (t ^ rx);
+        if (ry == 0) {  // rotate the quadrant
+            if (rx == 1) {
+                x = s - 1 - x;
+                y = s - 1 - y;
+            }
+            std::swap(x, y);
+        }
+        x += s * rx;
+        y += s * ry;
+        t /= 4;
+    }
+    return TileZxy{z, static_cast<std::uint32_t>(x), static_cast<std::uint32_t>(y)};
+}
+
+} // namespace migratlas::pmtiles

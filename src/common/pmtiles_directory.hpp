@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace migratlas::serve::pmtiles {
+namespace migratlas::pmtiles {
 
 inline constexpr std::size_t header_bytes = 127;
 
@@ -54,8 +54,19 @@ struct Entry {
 /// bytes, is empty, or breaks the spec's rules (ascending ids, non-zero lengths).
 [[nodiscard]] std::vector<Entry> decode_directory(std::string_view bytes);
 
+/// A tile's place in the XYZ scheme (row 0 at the north edge).
+struct TileZxy {
+    int z = 0;
+    std::uint32_t x = 0;
+    std::uint32_t y = 0;
+};
+
+/// The tile a v3 tile id addresses (the tiles of all lower zooms, then the Hilbert curve of zoom
+/// z). nullopt for ids beyond zoom 30.
+[[nodiscard]] std::optional<TileZxy> tile_zxy(std::uint64_t tile_id);
+
 /// The entry that holds `tile_id`: a tile entry whose run covers it, or the leaf directory whose
 /// range contains it. nullopt when the directory has neither.
 [[nodiscard]] std::optional<Entry> find_entry(const std::vector<Entry>& entries, std::uint64_t tile_id);
 
-} // namespace migratlas::serve::pmtiles
+} // namespace migratlas::pmtiles
