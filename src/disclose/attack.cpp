@@ -550,6 +550,14 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
         }
         ++result.components;
         result.largest_component = std::max(result.largest_component, vars_of[root].size());
+        if (rows_of[root].empty()) {
+            // In no published sum (a table without margins): anything from 0 up, no LP needed.
+            const CellId cell = cell_of_var[vars_of[root].front()];
+            if (settings.all_hidden || protect[cell]) {
+                result.intervals.push_back(CellInterval{cell, 0.0, no_upper_bound, true});
+            }
+            continue;
+        }
         auto component = std::make_unique<Component>(relations, rows_of[root], std::move(vars_of[root]), local);
         std::vector<std::size_t> cells = checked_vars(*component, cell_of_var, protect, settings);
         if (cells.empty()) {
