@@ -110,13 +110,21 @@ std::set<std::string> used_inputs(const AtlasFile& atlas)
 /// atlas file's `workspace:`.
 void load_products(const AtlasFile& atlas, const Request& request, AtlasData& data, Diagnostics& diagnostics, Progress& progress)
 {
-    std::vector<std::string> products;
+    std::vector<ProductRequest> products;
     const Located<std::string>* first = nullptr;
     for (const auto& [name, layer] : atlas.layers) {
-        if (!layer.product.value.empty() && std::find(products.begin(), products.end(), layer.product.value) == products.end()) {
-            products.push_back(layer.product.value);
-            first = first ? first : &layer.product;
+        if (layer.product.value.empty()) {
+            continue;
         }
+        const std::string key = product_input_key(layer);
+        if (std::none_of(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; })) {
+            ProductRequest wanted{key, layer.product.value, {}, layer.product.pos};
+            for (const auto& [column, values] : layer.filter) {
+                wanted.filter.emplace_back(column.value, values);
+            }
+            products.push_back(std::move(wanted));
+        }
+        first = first ? first : &layer.product;
     }
     if (products.empty()) {
         return;
@@ -128,9 +136,13 @@ void load_products(const AtlasFile& atlas, const Request& request, AtlasData& da
         throw AtlasError(first->pos, "layer draws product '" + first->value +
                 "': give the workspace (--workspace, or workspace: in the atlas file)");
     }
-    for (auto& [name, input] : read_published_products(workspace, products, diagnostics, progress)) {
-        data.inputs["product:" + name] = input.layer;
-        data.published_labels[name] = {input.suppressed_label, input.unreliable_label};
+    for (const ProductRequest& wanted : products) {
+        data.published_labels[wanted.product] = {};
+    }
+    for (auto& [key, input] : read_published_products(workspace, products, diagnostics, progress)) {
+        data.inputs[key] = input.layer;
+        const auto wanted = std::find_if(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; });
+        data.published_labels[wanted->product] = {input.suppressed_label, input.unreliable_label};
     }
 }
 
