@@ -1,6 +1,7 @@
 #include "disclose/attack.hpp"
 
 #include "disclose/hypercube_protector.hpp"
+#include "disclose/parallel.hpp"
 
 #include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -98,6 +100,83 @@ Relations build_relations(const Cube& cube, std::size_t measure, const std::vect
         }
     }
     return relations;
+}
+
+/// Relations with one unknown left give it away (a cell recovered by subtraction); substituting it
+/// may leave another relation with one unknown, and so on. Returns each var's value (NaN when not
+/// fixed) and removes the fixed vars from `relations` (their values move to the right-hand sides).
+/// Exact, so the LP that follows is smaller and sees the same feasible set.
+std::vector<double> fix_single_unknowns(Relations& relations, std::size_t vars, std::vector<std::string>& inconsistencies)
+{
+    const double free_var = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> fixed(vars, free_var);
+    std::vector<std::vector<std::uint32_t>> rows_of_var(vars);
+    std::vector<std::size_t> unknown(relations.rows.size());
+    std::vector<std::size_t> queue;
+    for (std::size_t r = 0; r < relations.rows.size(); ++r) {
+        const Relation& row = relations.rows[r];
+        for (std::size_t t = 0; t < row.count; ++t) {
+            rows_of_var[relations.vars[row.first + t]].push_back(static_cast<std::uint32_t>(r));
+        }
+        unknown[r] = row.count;  // a var listed twice counts twice: never wrongly "one unknown"
+        if (unknown[r] == 1) {
+            queue.push_back(r);
+        }
+    }
+    for (std::size_t next = 0; next < queue.size(); ++next) {
+        const Relation& row = relations.rows[queue[next]];
+        if (unknown[queue[next]] != 1) {
+            continue;
+        }
+        double rest = row.rhs;
+        std::size_t term = row.count;
+        for (std::size_t t = 0; t < row.count; ++t) {
+            const std::uint32_t v = relations.vars[row.first + t];
+            if (std::isnan(fixed[v])) {
+                term = t;
+            } else {
+                rest -= relations.coefficients[row.first + t] * fixed[v];
+            }
+        }
+        const std::uint32_t v = relations.vars[row.first + term];
+        fixed[v] = rest / relations.coefficients[row.first + term];
+        for (const std::uint32_t r : rows_of_var[v]) {
+            if (--unknown[r] == 1) {
+                queue.push_back(r);
+            }
+        }
+    }
+    Relations left;
+    for (const Relation& row : relations.rows) {
+        Relation kept;
+        kept.first = left.vars.size();
+        kept.rhs = row.rhs;
+        for (std::size_t t = 0; t < row.count; ++t) {
+            const std::uint32_t v = relations.vars[row.first + t];
+            const double coefficient = relations.coefficients[row.first + t];
+            if (std::isnan(fixed[v])) {
+                left.vars.push_back(v);
+                left.coefficients.push_back(coefficient);
+            } else {
+                kept.rhs -= coefficient * fixed[v];
+            }
+        }
+        kept.count = left.vars.size() - kept.first;
+        if (kept.count > 0) {
+            left.rows.push_back(kept);
+        } else if (std::abs(kept.rhs) > 0.5 && inconsistencies.size() < 20) {
+            inconsistencies.push_back("published margins contradict each other by " +
+                std::to_string(static_cast<long long>(std::llround(kept.rhs))) + " once the cells they give away are subtracted");
+        }
+    }
+    for (std::size_t v = 0; v < vars; ++v) {
+        if (!std::isnan(fixed[v]) && fixed[v] < -0.5 && inconsistencies.size() < 20) {
+            inconsistencies.push_back("a hidden cell recovered by subtraction would be negative (" +
+                std::to_string(static_cast<long long>(std::llround(fixed[v]))) + ")");
+        }
+    }
+    relations = std::move(left);
+    return fixed;
 }
 
 /// Deterministic pseudo-random signs for the sampling objectives (no global state).
@@ -431,7 +510,21 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
         }
     }
     result.hidden = cell_of_var.size();
-    const Relations relations = build_relations(cube, measure, var_of, result.inconsistencies);
+    Relations relations = build_relations(cube, measure, var_of, result.inconsistencies);
+    const std::vector<double> fixed = fix_single_unknowns(relations, cell_of_var.size(), result.inconsistencies);
+    for (std::uint32_t v = 0; v < cell_of_var.size(); ++v) {
+        const CellId cell = cell_of_var[v];
+        if (std::isnan(fixed[v]) || !(settings.all_hidden || protect[cell])) {
+            continue;
+        }
+        CellInterval interval{cell, ceil_bound(fixed[v]), floor_bound(fixed[v]), true};
+        interval.high = std::max(interval.high, interval.low);  // one value: rounding must not cross
+        result.intervals.push_back(interval);
+        ++result.fixed_by_subtraction;
+        if (protect[cell] && interval.width() < static_cast<double>(settings.protection_level)) {
+            result.exposed.push_back(interval);
+        }
+    }
     UnionFind components(cell_of_var.size());
     for (const Relation& relation : relations.rows) {
         for (std::size_t t = 1; t < relation.count; ++t) {
@@ -440,7 +533,9 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
     }
     std::vector<std::vector<std::uint32_t>> vars_of(cell_of_var.size());
     for (std::uint32_t v = 0; v < cell_of_var.size(); ++v) {
-        vars_of[components.find(v)].push_back(v);
+        if (std::isnan(fixed[v])) {
+            vars_of[components.find(v)].push_back(v);
+        }
     }
     std::vector<std::vector<std::size_t>> rows_of(cell_of_var.size());
     for (std::size_t r = 0; r < relations.rows.size(); ++r) {
@@ -455,6 +550,14 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
         }
         ++result.components;
         result.largest_component = std::max(result.largest_component, vars_of[root].size());
+        if (rows_of[root].empty()) {
+            // In no published sum (a table without margins): anything from 0 up, no LP needed.
+            const CellId cell = cell_of_var[vars_of[root].front()];
+            if (settings.all_hidden || protect[cell]) {
+                result.intervals.push_back(CellInterval{cell, 0.0, no_upper_bound, true});
+            }
+            continue;
+        }
         auto component = std::make_unique<Component>(relations, rows_of[root], std::move(vars_of[root]), local);
         std::vector<std::size_t> cells = checked_vars(*component, cell_of_var, protect, settings);
         if (cells.empty()) {
@@ -466,24 +569,26 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
     const auto level = static_cast<double>(settings.protection_level);
     // Without `exact`: sample each sub-problem, keep the cells its points already show wide enough,
     // certify most others by moves from the mean point, and solve only the rest cell by cell.
+    // Sub-problems are independent: they are solved on `threads` threads, each into its own
+    // result, merged in sub-problem order (the same result whatever the thread count).
     std::vector<std::vector<std::size_t>> pending(parts.size());
-    std::vector<std::vector<CellInterval>> known(parts.size());
-    for (std::size_t c = 0; c < parts.size(); ++c) {
+    std::vector<AttackResult> part_result(parts.size());
+    parallel_for(parts.size(), settings.threads, [&](std::size_t c) {
         if (settings.exact) {
             pending[c] = checked[c];
-            continue;
+            return;
         }
         sample(*parts[c], checked[c], settings);
         for (const std::size_t j : checked[c]) {
             const CellInterval interval = seen_interval(*parts[c], j, cell_of_var[parts[c]->var(j)]);
             if (interval.high >= 0.0 && interval.width() >= level) {
-                result.intervals.push_back(interval);
+                part_result[c].intervals.push_back(interval);
             } else {
                 pending[c].push_back(j);
             }
         }
-        refine(*parts[c], pending[c], cell_of_var, level, result);
-    }
+        refine(*parts[c], pending[c], cell_of_var, level, part_result[c]);
+    });
     std::map<CellId, CellInterval> certified;
     if (!settings.exact) {
         for (const CellInterval& interval : certify_from_points(cube, measure, cell_of_var, parts, pending, settings.protection_level)) {
@@ -492,21 +597,25 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
             }
         }
     }
-    for (std::size_t c = 0; c < parts.size(); ++c) {
+    parallel_for(parts.size(), settings.threads, [&](std::size_t c) {
         for (const std::size_t j : pending[c]) {
             const CellId cell = cell_of_var[parts[c]->var(j)];
             if (const auto it = certified.find(cell); it != certified.end()) {
-                result.intervals.push_back(it->second);
+                part_result[c].intervals.push_back(it->second);
                 continue;
             }
             // Every solve so far was a point of this sub-problem: it may already show this cell wide enough.
             const CellInterval seen = seen_interval(*parts[c], j, cell);
             if (!settings.exact && seen.high >= 0.0 && seen.width() >= level) {
-                result.intervals.push_back(seen);
+                part_result[c].intervals.push_back(seen);
                 continue;
             }
-            solve_exactly(*parts[c], j, seen, protect, settings, result);
+            solve_exactly(*parts[c], j, seen, protect, settings, part_result[c]);
         }
+    });
+    for (std::size_t c = 0; c < parts.size(); ++c) {
+        result.intervals.insert(result.intervals.end(), part_result[c].intervals.begin(), part_result[c].intervals.end());
+        result.exposed.insert(result.exposed.end(), part_result[c].exposed.begin(), part_result[c].exposed.end());
         result.lp_solves += parts[c]->solves();
         if (parts[c]->infeasible() && result.inconsistencies.size() < 20) {
             result.inconsistencies.push_back("the published values around " + std::to_string(checked[c].size()) +

@@ -21,6 +21,9 @@ struct AttackSettings {
     bool all_hidden = false;
     /// Random objectives solved per sub-problem before the cell-by-cell LPs.
     int sampling_objectives = 4;
+    /// Threads the independent sub-problems are solved on; 0: one per core (the result does not
+    /// depend on it).
+    unsigned threads = 0;
 };
 
 inline constexpr double no_upper_bound = std::numeric_limits<double>::infinity();
@@ -38,6 +41,7 @@ struct AttackResult {
     std::vector<CellInterval> exposed;    ///< protected cells narrower than the protection level
     std::vector<std::string> inconsistencies;  ///< published sums that do not add up (the model does not fit)
     std::size_t hidden = 0;
+    std::size_t fixed_by_subtraction = 0;  ///< checked cells a relation with one unknown gives away (exact)
     std::size_t components = 0;
     std::size_t largest_component = 0;
     std::size_t lp_solves = 0;

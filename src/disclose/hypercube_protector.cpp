@@ -1,6 +1,7 @@
 #include "disclose/hypercube_protector.hpp"
 
 #include "disclose/local_move.hpp"
+#include "disclose/parallel.hpp"
 
 #include <algorithm>
 #include <array>
@@ -75,6 +76,7 @@ private:
         double cost = 0.0;
         std::vector<double> up;
         std::vector<double> down;
+        bool truncated = false;  ///< cost over the limit: up and down are not computed
     };
 
     [[nodiscard]] double weight(std::int64_t value) const
@@ -102,6 +104,9 @@ private:
     }
 
     [[nodiscard]] std::vector<NodeId> descend(CellKey key, std::size_t d, NodeId from) const;
+    /// The cost of the option's cells on the primary's own line in dimension d (a lower bound of
+    /// the cost of any hypercube using the option).
+    [[nodiscard]] double line_cost(CellKey key, std::size_t d, const AxisOption& option) const;
     [[nodiscard]] AxisOption make_option(CellKey key, std::size_t d, const std::vector<AxisCoord>& plus,
         const std::vector<AxisCoord>& minus) const;
     [[nodiscard]] std::vector<AxisOption> options(CellKey key, std::size_t d) const;
@@ -147,18 +152,25 @@ std::vector<NodeId> Protector::descend(CellKey key, std::size_t d, NodeId from) 
     return chain;
 }
 
+double Protector::line_cost(CellKey key, std::size_t d, const AxisOption& option) const
+{
+    const NodeId own = m_cube.coord(key, d);
+    double cost = 0.0;
+    for (const AxisCoord& coord : option.coords) {
+        if (coord.node != own) {
+            cost += cost_at(m_cube.with_coord(key, d, coord.node));
+        }
+    }
+    return cost;
+}
+
 AxisOption Protector::make_option(CellKey key, std::size_t d, const std::vector<AxisCoord>& plus,
     const std::vector<AxisCoord>& minus) const
 {
     AxisOption option;
     option.coords = plus;
     option.coords.insert(option.coords.end(), minus.begin(), minus.end());
-    const NodeId own = m_cube.coord(key, d);
-    for (const AxisCoord& coord : option.coords) {
-        if (coord.node != own) {
-            option.proxy += cost_at(m_cube.with_coord(key, d, coord.node));
-        }
-    }
+    option.proxy = line_cost(key, d, option);
     option.minus_line = unbounded;
     for (const AxisCoord& coord : minus) {
         if (coord.corner) {
@@ -180,6 +192,17 @@ std::vector<AxisOption> Protector::options(CellKey key, std::size_t d) const
         return coords;
     };
     std::vector<AxisOption> result;
+    if (((m_cube.separate() >> d) & 1U) != 0 && own != Dimension::root()) {
+        // Each code of a dimension never summed is a table of its own: moves stay inside it. The
+        // chain from the code to its `_T` (unpublished) changes no published cell of another table.
+        std::vector<AxisCoord> chain{AxisCoord{own, 1, true}};
+        for (NodeId node = own; node != Dimension::root();) {
+            node = dimension.parent(node);
+            chain.push_back(AxisCoord{node, 1, false});
+        }
+        result.push_back(make_option(key, d, chain, {}));
+        return result;
+    }
     std::vector<NodeId> down = descend(key, d, own);
     std::reverse(down.begin(), down.end());  // leaf first, own node last
     // Pairs: with a sibling of the own node, else of its parent, ... until enough partners exist.
@@ -357,8 +380,9 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
         } else if (!m_cube.hidden(*cell)) {
             result.cost += weight(m_cube.value(*cell, 0));
         }
-        if (result.cost >= cost_limit) {
-            result.cost = cost_limit;
+        if (result.cost > cost_limit || std::isinf(result.cost)) {
+            // Not every corner was seen: the steps are not proven, the hypercube must not be used.
+            result.truncated = true;
             return result;
         }
         if (corner) {
@@ -520,9 +544,23 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
                 combo[d] = &axes[d][pick[d]];
             }
             const double limit = best.empty() ? std::numeric_limits<double>::infinity() : best_ratio * static_cast<double>(needed);
-            const Combo tried = evaluate(combo, ledger, limit + 1e-9);
-            const std::int64_t tried_gain =
-                tried.cost <= limit && std::isfinite(tried.cost) ? gain(ledger, tried, values) : 0;
+            // The cells on the primary's own lines are corners of the hypercube: their cost is a
+            // lower bound of its cost, so a hypercube whose lines already cost more than the best
+            // one could not win (gain <= needed) and is not enumerated. Same pick, fewer corners.
+            double lines = 0.0;
+            for (const AxisOption* option : combo) {
+                lines += option->proxy;
+            }
+            Combo tried;
+            if (lines > limit + 1e-9) {
+                tried.cost = lines;
+                tried.truncated = true;
+            } else {
+                tried = evaluate(combo, ledger, limit + 1e-9);
+            }
+            const std::int64_t tried_gain = !tried.truncated && tried.cost <= limit + 1e-9 && std::isfinite(tried.cost)
+                ? gain(ledger, tried, values)
+                : 0;
             if (tried_gain > 0) {
                 const double ratio = tried.cost / static_cast<double>(tried_gain);
                 if (ratio < best_ratio || (ratio == best_ratio && tried_gain > best_gain)) {
@@ -551,6 +589,12 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
             break;
         }
         accept(best, best_steps, ledger);
+        // The move hid cells: the lines' costs (the search's lower bounds) fall with them.
+        for (std::size_t d = 0; d < axes.size(); ++d) {
+            for (std::size_t i = 0; i < keep[d]; ++i) {
+                axes[d][i].proxy = line_cost(key, d, axes[d][i]);
+            }
+        }
     }
     // No hypercube (or sum of them) is enough: the cheapest move of the leaves around the cell, by LP.
     for (std::size_t m = 0; !m_certify && m < m_measures && missing(ledger, values) > 0; ++m) {
@@ -656,10 +700,108 @@ std::vector<CellCertificate> certify(Cube& cube, const std::vector<CellId>& cell
     return certificates;
 }
 
+namespace {
+
+/// The cells of `cube` in `chunks` sub-cubes, each holding whole tables (every cell with the same
+/// codes in the dimensions never summed is in the same chunk); cells of no table (unpublished,
+/// at `_T` of such a dimension) are left out: moves never change them.
+std::vector<Cube> split_tables(const Cube& cube, std::size_t chunks)
+{
+    std::vector<Cube> parts;
+    for (std::size_t c = 0; c < chunks; ++c) {
+        parts.emplace_back(cube.dimensions(), cube.measures());
+        parts.back().set_views(cube.views());
+        parts.back().set_separate(cube.separate());
+    }
+    std::vector<NodeId> coords(cube.rank());
+    std::vector<std::int64_t> values(cube.measures().size());
+    for (CellId cell = 0; cell < cube.size(); ++cell) {
+        const CellKey key = cube.key(cell);
+        CellKey table = 0;
+        bool in_table = true;
+        for (std::size_t d = 0; d < cube.rank(); ++d) {
+            coords[d] = cube.coord(key, d);
+            if (((cube.separate() >> d) & 1U) != 0) {
+                in_table = in_table && coords[d] != Dimension::root();
+                table = table * 1000003ULL + coords[d];
+            }
+        }
+        if (!in_table) {
+            continue;
+        }
+        for (std::size_t m = 0; m < values.size(); ++m) {
+            values[m] = cube.value(cell, m);
+        }
+        (void)parts[table % chunks].add_cell(coords, values, cube.status(cell));
+    }
+    return parts;
+}
+
+} // namespace
+
 ProtectionReport protect(Cube& cube, const ProtectionRule& rule, std::vector<CellCertificate>* certificates)
 {
-    Protector protector(cube, rule);
-    return protector.run(certificates);
+    if (cube.separate() == 0) {
+        Protector protector(cube, rule);
+        return protector.run(certificates);
+    }
+    // Tables that share no sum are protected independently, in chunks on several threads. Any
+    // split gives the same pattern (no move crosses tables, and each table's primaries keep their
+    // order), and cells the moves add are merged in key order: the result is the same whatever
+    // the thread count.
+    const unsigned threads = thread_count(rule.threads);
+    std::vector<Cube> parts = split_tables(cube, std::max<std::size_t>(threads, 2));
+    std::vector<std::vector<CellCertificate>> part_certificates(parts.size());
+    std::vector<ProtectionReport> part_reports(parts.size());
+    parallel_for(parts.size(), threads, [&](std::size_t c) {
+        Protector protector(parts[c], rule);
+        part_reports[c] = protector.run(certificates != nullptr ? &part_certificates[c] : nullptr);
+    });
+    std::vector<std::pair<CellKey, CellStatus>> added;
+    for (const Cube& part : parts) {
+        for (CellId cell = 0; cell < part.size(); ++cell) {
+            if (const CellId* existing = cube.find(part.key(cell))) {
+                cube.set_status(*existing, part.status(cell));
+            } else {
+                added.emplace_back(part.key(cell), part.status(cell));
+            }
+        }
+    }
+    std::sort(added.begin(), added.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, status] : added) {
+        cube.set_status(cube.find_or_add(key), status);
+    }
+    ProtectionReport report;
+    for (CellId cell = 0; cell < cube.size(); ++cell) {
+        if (!cube.published(cube.key(cell))) {
+            continue;
+        }
+        ++report.cells;
+        const CellStatus status = cube.status(cell);
+        if (status == CellStatus::primary || status == CellStatus::primary_dominance) {
+            ++report.primary;
+        } else if (status == CellStatus::secondary) {
+            ++report.secondary;
+        }
+        if (status != CellStatus::published) {
+            report.persons_hidden += cube.value(cell, 0);
+        }
+    }
+    for (std::size_t c = 0; c < parts.size(); ++c) {
+        report.local_moves += part_reports[c].local_moves;
+        report.fallbacks += part_reports[c].fallbacks;
+        if (certificates != nullptr) {
+            for (CellCertificate certificate : part_certificates[c]) {
+                certificate.cell = *cube.find(parts[c].key(certificate.cell));
+                certificates->push_back(std::move(certificate));
+            }
+        }
+    }
+    if (certificates != nullptr) {
+        std::sort(certificates->begin(), certificates->end(),
+            [&](const CellCertificate& a, const CellCertificate& b) { return cube.key(a.cell) < cube.key(b.cell); });
+    }
+    return report;
 }
 
 } // namespace migratlas::disclose

@@ -23,6 +23,9 @@ struct ProtectionRule {
     PrimaryRule primary;
     std::int64_t protection_level = 10;
     SuppressionCost cost = SuppressionCost::persons;
+    /// Threads independent tables (codes of dimensions never summed) are protected on; 0: one
+    /// per core. The pattern does not depend on it.
+    unsigned threads = 0;
 };
 
 inline constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max();

@@ -34,6 +34,9 @@ std::vector<NodeId> neighbourhood(const Cube& cube, CellKey key, std::size_t d, 
 {
     const Dimension& dimension = cube.dimension(d);
     const NodeId own = cube.coord(key, d);
+    if (((cube.separate() >> d) & 1U) != 0 && own != Dimension::root()) {
+        return {own};  // a code of a dimension never summed is a table of its own: the move stays in it
+    }
     std::vector<NodeId> inside;
     collect_leaves(dimension, own, inside);
     std::vector<NodeId> around;

@@ -125,6 +125,73 @@ TEST(Attack, PrimaryAloneIsRecoveredBySubtractionFromItsMargins)
     EXPECT_EQ(cube.describe(cube.key(result.exposed[0].cell)), "1|2");
 }
 
+// The audit's shortcut: a relation with one unknown gives the cell away, and substituting it can
+// leave another relation with one unknown. Row 1 gives (1,2) = 3; column 2 then gives (2,2) = 40;
+// row 2 then gives (2,3) = 12. Sampled (not exact) attack: the chain is reported exactly, no LP.
+TEST(Attack, CellsGivenAwayBySubtractionChainsAreReportedNarrowedWithoutAnLp)
+{
+    Cube cube = two_way_table();
+    const CellId small = cell_at(cube, {"1", "2"});
+    const CellId middle = cell_at(cube, {"2", "2"});
+    const CellId right = cell_at(cube, {"2", "3"});
+    cube.set_status(small, CellStatus::primary);
+    cube.set_status(middle, CellStatus::secondary);
+    cube.set_status(right, CellStatus::primary);
+    AttackSettings settings;
+    settings.protection_level = 10;
+    settings.all_hidden = true;
+    const AttackResult result = attack(cube, 0, primaries(cube), settings);
+    EXPECT_EQ(result.fixed_by_subtraction, 3U);
+    EXPECT_EQ(result.lp_solves, 0U);
+    for (const auto& [cell, value] : {std::pair{small, 3.0}, std::pair{middle, 40.0}, std::pair{right, 12.0}}) {
+        const CellInterval& interval = interval_of(result, cell);
+        EXPECT_EQ(interval.low, value);
+        EXPECT_EQ(interval.high, value);
+        EXPECT_TRUE(interval.exact);
+    }
+    ASSERT_EQ(result.exposed.size(), 2U);  // the two primaries; the secondary is not protected
+    const AttackResult exact = exact_attack(cube);
+    EXPECT_EQ(exact.exposed.size(), 2U);
+    EXPECT_EQ(interval_of(exact, right).low, 12.0);
+}
+
+// Fixing by subtraction must not fix what an LP cannot: with (1,1), (1,2), (2,1), (2,2) hidden
+// every relation has two unknowns, and the interval is the square's.
+TEST(Attack, SubtractionShortcutLeavesCellsWithTwoUnknownsPerRelationToTheLp)
+{
+    Cube cube = two_way_table();
+    const CellId small = cell_at(cube, {"1", "2"});
+    cube.set_status(small, CellStatus::primary);
+    for (const auto& codes : {std::vector<std::string>{"1", "1"}, {"3", "1"}, {"3", "2"}}) {
+        cube.set_status(cell_at(cube, codes), CellStatus::secondary);
+    }
+    AttackSettings settings;
+    settings.protection_level = 10;
+    const AttackResult result = attack(cube, 0, primaries(cube), settings);
+    EXPECT_EQ(result.fixed_by_subtraction, 0U);
+    EXPECT_TRUE(result.exposed.empty());
+    EXPECT_GE(interval_of(result, small).width(), 10.0);
+}
+
+// A table without margins (every key never summed): a hidden cell is in no equation, so it is
+// anything from 0 up; the attacker says so without an LP.
+TEST(Attack, HiddenCellInNoPublishedSumIsUnboundedWithoutAnLp)
+{
+    Cube cube = table({flat("flow_type", 3), flat("sex", 2)}, [](const std::vector<NodeId>& c) {
+        return c[0] == 2 && c[1] == 1 ? std::int64_t{4} : std::int64_t{25};
+    });
+    cube.set_separate(0b11);
+    ASSERT_EQ(apply_primary(cube, default_rule().primary), 1);
+    AttackSettings settings;
+    settings.protection_level = 10;
+    const AttackResult result = attack(cube, 0, primaries(cube), settings);
+    const CellInterval& interval = interval_of(result, cell_at(cube, {"2", "1"}));
+    EXPECT_EQ(interval.low, 0.0);
+    EXPECT_EQ(interval.high, no_upper_bound);
+    EXPECT_TRUE(result.exposed.empty());
+    EXPECT_EQ(result.lp_solves, 0U);
+}
+
 TEST(Attack, ComplementarySuppressionLeavesAnIntervalAsWideAsTheProtectionLevel)
 {
     Cube cube = two_way_table();
@@ -344,6 +411,97 @@ TEST(Attack, SampledAttackFindsTheSameExposuresAsTheExactOne)
         EXPECT_EQ(sampled.exposed[i].cell, exact.exposed[i].cell);
         EXPECT_EQ(sampled.exposed[i].low, exact.exposed[i].low);
         EXPECT_EQ(sampled.exposed[i].high, exact.exposed[i].high);
+    }
+}
+
+// Several independent sub-problems (one per code of a separate dimension) solved on 1 and on 3
+// threads: the same intervals, in the same order, and the same exposures.
+TEST(Attack, SameResultWhateverTheThreadCount)
+{
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> draw(0, 30);
+    Cube cube = table({flat("table", 4), units(2), flat("sex", 2), flat("age", 3)}, [&](const std::vector<NodeId>&) {
+        const int v = draw(rng);
+        return static_cast<std::int64_t>(v < 6 ? 0 : v < 16 ? v - 5 : v);
+    });
+    cube.set_separate(1U);
+    (void)apply_primary(cube, default_rule().primary);
+    (void)protect(cube, default_rule());
+    // Hide a few more cells, as a careless pattern would, so that some cells are exposed too.
+    for (CellId cell = 0; cell < cube.size(); cell += 17) {
+        if (!cube.hidden(cell) && cube.published(cube.key(cell))) {
+            cube.set_status(cell, CellStatus::primary);
+        }
+    }
+    AttackSettings settings;
+    settings.protection_level = 10;
+    settings.all_hidden = true;
+    settings.threads = 1;
+    const AttackResult one = attack(cube, 0, primaries(cube), settings);
+    settings.threads = 3;
+    const AttackResult three = attack(cube, 0, primaries(cube), settings);
+    EXPECT_GE(one.components, 4U);
+    ASSERT_EQ(one.intervals.size(), three.intervals.size());
+    for (std::size_t i = 0; i < one.intervals.size(); ++i) {
+        EXPECT_EQ(one.intervals[i].cell, three.intervals[i].cell);
+        EXPECT_EQ(one.intervals[i].low, three.intervals[i].low);
+        EXPECT_EQ(one.intervals[i].high, three.intervals[i].high);
+    }
+    ASSERT_EQ(one.exposed.size(), three.exposed.size());
+    for (std::size_t i = 0; i < one.exposed.size(); ++i) {
+        EXPECT_EQ(one.exposed[i].cell, three.exposed[i].cell);
+    }
+    EXPECT_EQ(one.lp_solves, three.lp_solves);
+}
+
+// Tables that share no sum (codes of a dimension never summed) are protected on several threads:
+// the same pattern, and the same certificates, on 1 and on 3 threads; no move leaves its table.
+TEST(Protect, SamePatternWhateverTheThreadCount)
+{
+    auto make = [] {
+        std::mt19937 rng(11);
+        std::uniform_int_distribution<int> draw(0, 30);
+        Cube cube = table({flat("table", 5), units(2), flat("sex", 2), flat("age", 3)}, [&](const std::vector<NodeId>&) {
+            const int v = draw(rng);
+            return static_cast<std::int64_t>(v < 6 ? 0 : v < 16 ? v - 5 : v);
+        });
+        cube.set_separate(1U);
+        (void)apply_primary(cube, default_rule().primary);
+        return cube;
+    };
+    Cube one = make();
+    Cube three = make();
+    ProtectionRule rule = default_rule();
+    rule.threads = 1;
+    std::vector<CellCertificate> one_certificates;
+    const ProtectionReport one_report = protect(one, rule, &one_certificates);
+    rule.threads = 3;
+    std::vector<CellCertificate> three_certificates;
+    const ProtectionReport three_report = protect(three, rule, &three_certificates);
+    EXPECT_GT(one_report.secondary, 0);
+    EXPECT_EQ(one_report.secondary, three_report.secondary);
+    EXPECT_EQ(one_report.persons_hidden, three_report.persons_hidden);
+    ASSERT_EQ(one.size(), three.size());
+    for (CellId cell = 0; cell < one.size(); ++cell) {
+        EXPECT_EQ(one.key(cell), three.key(cell));
+        EXPECT_EQ(one.status(cell), three.status(cell)) << one.describe(one.key(cell));
+    }
+    ASSERT_EQ(one_certificates.size(), three_certificates.size());
+    for (std::size_t i = 0; i < one_certificates.size(); ++i) {
+        EXPECT_EQ(one_certificates[i].cell, three_certificates[i].cell);
+        EXPECT_EQ(one_certificates[i].upper, three_certificates[i].upper);
+        EXPECT_EQ(one_certificates[i].lower, three_certificates[i].lower);
+    }
+    // Each table on its own holds against the LP, and the certificates lie inside its intervals.
+    const AttackResult result = exact_attack(one);
+    EXPECT_TRUE(result.exposed.empty());
+    for (const CellCertificate& certificate : one_certificates) {
+        const CellInterval& interval = interval_of(result, certificate.cell);
+        const auto x = static_cast<double>(one.value(certificate.cell, 0));
+        EXPECT_LE(interval.low, x - static_cast<double>(std::min(certificate.lower[0], one.value(certificate.cell, 0))));
+        if (certificate.upper[0] != unbounded) {
+            EXPECT_GE(interval.high, x + static_cast<double>(certificate.upper[0]));
+        }
     }
 }
 
