@@ -5,7 +5,6 @@
 #include "common/error.hpp"
 #include "common/parse.hpp"
 #include "common/progress.hpp"
-#include "common/setting_origins.hpp"
 #include "tiles/tiles_run.hpp"
 
 #include <fmt/format.h>
@@ -132,7 +131,6 @@ void print_outcome(const tiles::Outcome& outcome)
 void add_tiles_command(CLI::App& app, CliContext& context)
 {
     auto args = std::make_shared<TilesArgs>();
-    auto origins = std::make_shared<SettingOrigins>();
     CLI::App* command = app.add_subcommand("tiles",
         "Vector tiles (MVT) from any OGR source or a workspace's published products: MBTiles and/or PMTiles plus "
         "TileJSON; shared borders stay shared");
@@ -161,7 +159,7 @@ void add_tiles_command(CLI::App& app, CliContext& context)
     command->add_option("--tile-url", request.tile_url,
         "Tile URL template written to the TileJSON (default NAME/{z}/{x}/{y}.pbf, as migratlas serve answers)");
     command->add_flag("--strict", args->strict, "Stop at the first rejected feature");
-    command->callback([args, origins, command, &context]() {
+    command->callback([args, command, &context]() {
         auto& req = args->request;
         for (const std::string& out : args->outputs) {
             req.outputs.emplace_back(out);
@@ -177,7 +175,7 @@ void add_tiles_command(CLI::App& app, CliContext& context)
             {"max_tile_bytes", "--max-tile-bytes"}, {"threads", "--threads"}};
         for (const auto& [setting, flag] : flags) {
             if (command->count(flag) > 0) {
-                origins->set(setting, flag);
+                context.origins.set(setting, flag);
             }
         }
         Diagnostics diagnostics(args->strict);
@@ -185,10 +183,9 @@ void add_tiles_command(CLI::App& app, CliContext& context)
         tiles::Outcome outcome;
         try {
             outcome = tiles::run(req, diagnostics, progress);
-        } catch (const SettingError& e) {
+        } catch (const SettingError&) {
             print_diagnostics(diagnostics);
-            const std::string origin = origins->origin(e.setting());
-            throw SettingError(e.setting(), e.message() + (origin.empty() ? "" : " (set by " + origin + ")"));
+            throw;
         } catch (const Error&) {
             print_diagnostics(diagnostics);
             throw;

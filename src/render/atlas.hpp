@@ -83,6 +83,9 @@ struct LayerSpec {
     LayerKind kind = LayerKind::outline;
     Located<std::string> input;    ///< an InputSpec name
     Located<std::string> product;  ///< or a published product of the workspace
+    /// Product layers: keep the rows whose column holds one of the values (every column must match),
+    /// e.g. one flow type of unit_flows; a product keyed by unit is drawn on its units' polygons.
+    std::vector<std::pair<Located<std::string>, std::vector<std::string>>> filter;
     Located<std::string> join_table;
     Located<std::string> join_on;  ///< the feature field matched with the table's key
     Located<std::string> field;    ///< value field (choropleth, symbols, corridors)

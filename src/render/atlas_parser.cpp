@@ -367,7 +367,7 @@ LayerSpec read_layer(const Reader& r, const std::string& name, const YAML::Node&
 {
     const std::string what = "layer '" + name + "'";
     r.check_keys(node, what,
-        {"type", "input", "product", "join", "field", "divide_by", "multiply", "label", "code", "status", "classify", "palette", "colours",
+        {"type", "input", "product", "filter", "join", "field", "divide_by", "multiply", "label", "code", "status", "classify", "palette", "colours",
             "colour", "stroke", "stroke_width", "opacity", "max_size_mm", "top", "arrows", "title", "unit", "source", "method",
             "missing_label", "label_size", "label_min_area_mm2", "legend"});
     LayerSpec layer;
@@ -389,6 +389,18 @@ LayerSpec read_layer(const Reader& r, const std::string& name, const YAML::Node&
         }
     } else {
         r.fail(node, what + " needs 'input' (an entry of inputs:) or 'product' (a published workspace product)");
+    }
+    if (node["filter"]) {
+        if (layer.product.value.empty()) {
+            r.fail(node["filter"], what + " filter applies to the rows of a 'product'; filter an input with its 'where'");
+        }
+        layer.filter = read_filter(r, node["filter"], what + " filter");
+        const ProductSpec& product = *products::find(layer.product.value);
+        for (const auto& [column, values] : layer.filter) {
+            if (!product.has_column(column.value)) {
+                throw AtlasError(column.pos, what + " filter: product '" + layer.product.value + "' has no column '" + column.value + "'");
+            }
+        }
     }
     if (node["join"]) {
         r.check_keys(node["join"], what + " join", {"table", "on"});

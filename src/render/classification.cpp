@@ -204,11 +204,13 @@ int label_decimals(const ClassBreaks& breaks, bool integral_values)
     }
     const double range = breaks.bounds.back() - breaks.bounds.front();
     int decimals = integral_values ? 0 : (range >= 100 ? 0 : range >= 1 ? 1 : range >= 0.1 ? 2 : 3);
-    // More digits until consecutive bounds print differently (at most 6).
+    // More digits until consecutive bounds print differently (at most 6). Bounds that are equal
+    // (quantiles of tied values) print alike at any precision and do not ask for more digits.
     for (; decimals < 6; ++decimals) {
         bool distinct = true;
         for (std::size_t i = 1; i < breaks.bounds.size() && distinct; ++i) {
-            distinct = format_number(breaks.bounds[i - 1], decimals) != format_number(breaks.bounds[i], decimals);
+            distinct = breaks.bounds[i - 1] == breaks.bounds[i] ||
+                format_number(breaks.bounds[i - 1], decimals) != format_number(breaks.bounds[i], decimals);
         }
         if (distinct) {
             break;

@@ -4,6 +4,7 @@
 #include "geo/measure.hpp"
 #include "render/atlas_parser.hpp"
 #include "render/palette.hpp"
+#include "render/published_input.hpp"
 #include "render/text_metrics.hpp"
 
 #include <algorithm>
@@ -107,10 +108,19 @@ ValueStatus decode_status(const std::string& text, const StatusSpec& spec)
     return ValueStatus::ok;
 }
 
+} // namespace
+
+std::string product_input_key(const LayerSpec& spec)
+{
+    return spec.filter.empty() && !drawn_on_units(spec.product.value) ? "product:" + spec.product.value : "view:" + spec.name;
+}
+
+namespace {
+
 std::shared_ptr<FeatureLayer> layer_input(const LayerSpec& spec, const AtlasData& data)
 {
     if (!spec.product.value.empty()) {
-        const auto found = data.inputs.find("product:" + spec.product.value);
+        const auto found = data.inputs.find(product_input_key(spec));
         if (found == data.inputs.end()) {
             throw AtlasError(spec.product.pos, "layer '" + spec.name + "' draws product '" + spec.product.value +
                     "', which only a workspace published through the disclosure stage provides; give --workspace");
@@ -254,7 +264,7 @@ using GeometryCache = std::map<std::string, std::vector<FeatureGeometry>>;
 const std::vector<FeatureGeometry>& feature_geometry(const LayerSpec& spec, const FeatureLayer& input, const Geometry& geometry,
     GeometryCache& cache)
 {
-    const std::string key = spec.product.value.empty() ? "input:" + spec.input.value : "product:" + spec.product.value;
+    const std::string key = spec.product.value.empty() ? "input:" + spec.input.value : product_input_key(spec);
     auto [it, inserted] = cache.try_emplace(key);
     if (inserted) {
         for (std::size_t row = 0; row < input.size(); ++row) {
@@ -556,6 +566,12 @@ LegendBlock legend_for(const PreparedLayer& layer, const PageLayerPlan& plan)
 }
 
 /// The source and method note: the atlas's own, then what the layers' metadata say.
+/// The text ending in a full stop: metadata texts that already end in one are not given a second.
+std::string sentence(const std::string& text)
+{
+    return text.ends_with('.') ? text : text + ".";
+}
+
 std::vector<std::string> source_notes(const AtlasFile& atlas, const std::vector<PageLayerPlan>& layers)
 {
     std::vector<std::string> notes;
@@ -580,7 +596,7 @@ std::vector<std::string> source_notes(const AtlasFile& atlas, const std::vector<
     }
     std::string source = atlas.source.empty() ? "" : "Source: " + atlas.source + ".";
     for (const auto& text : layer_sources) {
-        source += (source.empty() ? "Source: " : " ") + text + ".";
+        source += (source.empty() ? "Source: " : " ") + sentence(text);
     }
     if (!files.empty()) {
         std::string list;
@@ -592,10 +608,10 @@ std::vector<std::string> source_notes(const AtlasFile& atlas, const std::vector<
     notes.push_back(source);
     std::string method = atlas.method.empty() ? "" : "Method: " + atlas.method + ".";
     for (const auto& text : methods) {
-        method += (method.empty() ? "Method: " : " ") + text + ".";
+        method += (method.empty() ? "Method: " : " ") + sentence(text);
     }
     for (const auto& text : disclosure) {
-        method += (method.empty() ? "" : " ") + std::string("Disclosure control: ") + text + ".";
+        method += (method.empty() ? "" : " ") + std::string("Disclosure control: ") + sentence(text);
     }
     if (!method.empty()) {
         notes.push_back(method);

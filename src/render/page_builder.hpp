@@ -102,6 +102,10 @@ struct PagePlan {
 };
 
 /// The loaded data of an atlas: inputs by name (after joins) and the prepared thematic layers.
+/// The key of a product layer's features in AtlasData::inputs: "product:NAME" for the whole
+/// product, "view:LAYER" for a layer that filters it or draws it on its units.
+[[nodiscard]] std::string product_input_key(const LayerSpec& spec);
+
 struct AtlasData {
     std::map<std::string, std::shared_ptr<FeatureLayer>> inputs;
     std::map<std::string, PreparedLayer> layers;

@@ -1,6 +1,13 @@
 #include "render/published_input.hpp"
 
+#include "common/error.hpp"
+#include "common/products/catalogue.hpp"
+#include "common/products/geo.hpp"
 #include "disclose/gate.hpp"
+#include "disclose/layer_view.hpp"
+#include "render/atlas_parser.hpp"
+
+#include <algorithm>
 
 #include <cmath>
 #include <cstdio>
@@ -63,16 +70,53 @@ PublishedInput adapt(const disclose::PublishedLayer& published, Diagnostics& dia
 
 } // namespace
 
+bool drawn_on_units(const std::string& product)
+{
+    const ProductSpec* spec = products::find(product);
+    return spec != nullptr && spec->geometry == GeometryKind::none && spec->has_column(disclose::unit_key_column);
+}
+
 std::map<std::string, PublishedInput> read_published_products(const std::filesystem::path& workspace,
-    const std::vector<std::string>& products, Diagnostics& diagnostics, Progress& progress)
+    const std::vector<ProductRequest>& requests, Diagnostics& diagnostics, Progress& progress)
 {
     disclose::Request request;
     request.workspace = workspace;
-    request.products = products;
+    for (const auto& wanted : requests) {
+        if (std::find(request.products.begin(), request.products.end(), wanted.product) == request.products.end()) {
+            request.products.push_back(wanted.product);
+        }
+    }
+    const std::string units(products::units.name);
+    const bool on_units = std::any_of(requests.begin(), requests.end(), [](const ProductRequest& r) { return drawn_on_units(r.product); });
+    if (on_units && std::find(request.products.begin(), request.products.end(), units) == request.products.end()) {
+        request.products.push_back(units);
+    }
     const disclose::Outcome outcome = disclose::run(request, diagnostics, progress);
+    const auto layer_of = [&](const std::string& name) -> const disclose::PublishedLayer& {
+        return *std::find_if(outcome.layers.begin(), outcome.layers.end(),
+            [&](const disclose::PublishedLayer& layer) { return layer.name() == name; });
+    };
     std::map<std::string, PublishedInput> inputs;
-    for (const auto& published : outcome.layers) {
-        inputs.emplace(published.name(), adapt(published, diagnostics));
+    for (const auto& wanted : requests) {
+        const disclose::PublishedLayer& base = layer_of(wanted.product);
+        if (wanted.filter.empty() && !disclose::needs_unit_geometry(base)) {
+            inputs.emplace(wanted.key, adapt(base, diagnostics));
+            continue;
+        }
+        disclose::ViewSpec spec{wanted.product, wanted.product, wanted.filter};
+        disclose::ViewCounts counts;
+        const disclose::PublishedLayer view = [&] {
+            try {
+                return disclose::make_view(base, spec, on_units ? &layer_of(units) : nullptr, "filter", counts);
+            } catch (const SettingError& e) {
+                throw AtlasError(wanted.pos, e.message());
+            }
+        }();
+        diagnostics.info("view_rows", {}, "'" + wanted.key + "': " + std::to_string(counts.rows_kept) + " of " +
+            std::to_string(counts.rows_read) + " published rows of " + wanted.product + " drawn (" +
+            std::to_string(counts.filtered_out) + " left out by the filter, " + std::to_string(counts.without_unit) +
+            " without a unit polygon)");
+        inputs.emplace(wanted.key, adapt(view, diagnostics));
     }
     return inputs;
 }

@@ -4,6 +4,7 @@
 
 #include "common/diagnostics.hpp"
 #include "common/progress.hpp"
+#include "common/source_pos.hpp"
 #include "render/feature_layer.hpp"
 
 #include <filesystem>
@@ -21,8 +22,22 @@ struct PublishedInput {
     std::string unreliable_label;   ///< "CV above 30%"
 };
 
-/// Runs the disclosure gate on `workspace` for `products` and adapts every layer it returns.
+/// What a map layer draws of a product: its rows that pass `filter` (column -> accepted values).
+/// A product keyed by unit without a geometry of its own is drawn on the published units' polygons,
+/// one row per unit (disclose/layer_view.hpp).
+struct ProductRequest {
+    std::string key;      ///< the name the result is returned under
+    std::string product;
+    std::vector<std::pair<std::string, std::vector<std::string>>> filter;
+    SourcePos pos;        ///< where the atlas file asks for it (errors of the view name it)
+};
+
+/// True when `product` has no geometry but a unit key, so a map draws it on its units.
+[[nodiscard]] bool drawn_on_units(const std::string& product);
+
+/// Runs the disclosure gate on `workspace` once for every product the requests name and adapts
+/// each request's view of its product; the result is keyed by ProductRequest::key.
 [[nodiscard]] std::map<std::string, PublishedInput> read_published_products(const std::filesystem::path& workspace,
-    const std::vector<std::string>& products, Diagnostics& diagnostics, Progress& progress);
+    const std::vector<ProductRequest>& requests, Diagnostics& diagnostics, Progress& progress);
 
 } // namespace migratlas::render

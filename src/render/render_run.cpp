@@ -105,19 +105,28 @@ bool matches(const std::string& patterns, const std::string& name)
     return false;
 }
 
-/// The products that `layers` draw, in order, and the workspace they come from (the request's or
-/// the atlas file's `workspace:`); AtlasError when products are drawn and no workspace is given.
-std::pair<std::vector<std::string>, std::string> products_of(const AtlasFile& atlas, const Request& request,
+/// What `layers` draw of workspace products (one request per product or view, in order), and the
+/// workspace they come from (the request's or the atlas file's `workspace:`); AtlasError when
+/// products are drawn and no workspace is given.
+std::pair<std::vector<ProductRequest>, std::string> products_of(const AtlasFile& atlas, const Request& request,
     const std::set<std::string>& layers)
 {
-    std::vector<std::string> products;
+    std::vector<ProductRequest> products;
     const Located<std::string>* first = nullptr;
     for (const auto& name : layers) {
         const LayerSpec& layer = atlas.layers.at(name);
-        if (!layer.product.value.empty() && std::find(products.begin(), products.end(), layer.product.value) == products.end()) {
-            products.push_back(layer.product.value);
-            first = first ? first : &layer.product;
+        if (layer.product.value.empty()) {
+            continue;
         }
+        const std::string key = product_input_key(layer);
+        if (std::none_of(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; })) {
+            ProductRequest wanted{key, layer.product.value, {}, layer.product.pos};
+            for (const auto& [column, values] : layer.filter) {
+                wanted.filter.emplace_back(column.value, values);
+            }
+            products.push_back(std::move(wanted));
+        }
+        first = first ? first : &layer.product;
     }
     if (products.empty()) {
         return {};
@@ -129,7 +138,7 @@ std::pair<std::vector<std::string>, std::string> products_of(const AtlasFile& at
         throw AtlasError(first->pos, "layer draws product '" + first->value +
                 "': give the workspace (--workspace, or workspace: in the atlas file)");
     }
-    return {products, workspace};
+    return {std::move(products), workspace};
 }
 
 /// Product layers come only through the disclosure gate; only those of the layers drawn.
@@ -140,9 +149,13 @@ void load_products(const AtlasFile& atlas, const Request& request, const std::se
     if (products.empty()) {
         return;
     }
-    for (auto& [name, input] : read_published_products(workspace, products, diagnostics, progress)) {
-        data.inputs["product:" + name] = input.layer;
-        data.published_labels[name] = {input.suppressed_label, input.unreliable_label};
+    for (const ProductRequest& wanted : products) {
+        data.published_labels[wanted.product] = {};
+    }
+    for (auto& [key, input] : read_published_products(workspace, products, diagnostics, progress)) {
+        data.inputs[key] = input.layer;
+        const auto wanted = std::find_if(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; });
+        data.published_labels[wanted->product] = {input.suppressed_label, input.unreliable_label};
     }
 }
 

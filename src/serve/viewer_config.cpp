@@ -130,7 +130,7 @@ nlohmann::json default_viewer_config(const std::vector<const Tileset*>& tilesets
                 {"colour", std::string(colour_of_layer)},
                 {"popup", std::move(popup)},
             };
-            if (auto key = first_field(fields, {"code", "point_id", "corridor_id", "id"}); !key.empty()) {
+            if (auto key = first_field(fields, {"code", "unit_code", "point_id", "corridor_id", "id"}); !key.empty()) {
                 layer["key"] = key;
             }
             if (auto label = first_field(fields, {"name", "label", "code", "point_id"}); !label.empty()) {
@@ -311,7 +311,7 @@ nlohmann::json viewer_layer_of(const nlohmann::json& atlas_layer, const Tileset&
         {"atlas_type", kind},
         {"popup", popup_fields(fields)},
     };
-    if (auto key = first_field(fields, {"code", "point_id", "corridor_id", "id"}); !key.empty()) {
+    if (auto key = first_field(fields, {"code", "unit_code", "point_id", "corridor_id", "id"}); !key.empty()) {
         layer["key"] = key;
     }
     if (auto label = first_field(fields, {"name", "label", "code", "point_id"}); !label.empty()) {

@@ -1,7 +1,9 @@
 #include "tiles/published_input.hpp"
 
 #include "common/error.hpp"
+#include "common/products/geo.hpp"
 #include "disclose/gate.hpp"
+#include "disclose/layer_view.hpp"
 
 #include <ogr_geometry.h>
 
@@ -158,25 +160,97 @@ TileLayer adapt(const disclose::PublishedLayer& published, const AttributeSelect
 
 } // namespace
 
-PublishedLayers read_published(const std::filesystem::path& workspace, const std::vector<std::string>& products,
-    const AttributeSelection& attributes, std::size_t max_attribute_bytes, const geo::GeosContext& geos,
+namespace {
+
+std::vector<std::string> base_products(const std::vector<disclose::ViewSpec>& views)
+{
+    std::vector<std::string> products;
+    for (const auto& view : views) {
+        if (std::find(products.begin(), products.end(), view.product) == products.end()) {
+            products.push_back(view.product);
+        }
+    }
+    return products;
+}
+
+disclose::Outcome run_gate(const std::filesystem::path& workspace, std::vector<std::string> products,
     Diagnostics& diagnostics, Progress& progress)
 {
     disclose::Request request;
     request.workspace = workspace;
-    request.products = products;
-    disclose::Outcome outcome;
+    request.products = std::move(products);
     try {
-        outcome = disclose::run(request, diagnostics, progress);
+        return disclose::run(request, diagnostics, progress);
     } catch (const SettingError& e) {
         // The gate names its own setting; here the products are the tiles stage's layers.
         throw SettingError(e.setting() == "products" ? "layers" : e.setting(), e.message());
     }
+}
+
+const disclose::PublishedLayer* find_layer(const std::vector<disclose::PublishedLayer>& layers, const std::string& name)
+{
+    for (const auto& layer : layers) {
+        if (layer.name() == name) {
+            return &layer;
+        }
+    }
+    return nullptr;
+}
+
+/// The published units, for layers keyed by unit that are drawn on their units' polygons: from
+/// the gate's outcome when a layer asked for them, else from a second (pass-through) gate run.
+const disclose::PublishedLayer* units_for_views(disclose::Outcome& outcome, const std::filesystem::path& workspace,
+    Diagnostics& diagnostics, Progress& progress)
+{
+    const std::string units(products::units.name);
+    if (const auto* found = find_layer(outcome.layers, units)) {
+        return found;
+    }
+    const bool needed = std::any_of(outcome.layers.begin(), outcome.layers.end(),
+        [](const disclose::PublishedLayer& layer) { return disclose::needs_unit_geometry(layer); });
+    if (!needed) {
+        return nullptr;
+    }
+    disclose::Outcome extra = run_gate(workspace, {units}, diagnostics, progress);
+    outcome.layers.push_back(std::move(extra.layers.front()));
+    return &outcome.layers.back();
+}
+
+void report_view(const disclose::ViewSpec& spec, const disclose::ViewCounts& counts, Diagnostics& diagnostics)
+{
+    if (counts.filtered_out == 0 && counts.without_unit == 0) {
+        return;
+    }
+    diagnostics.info("view_rows", {}, "layer '" + (spec.name.empty() ? spec.product : spec.name) + "': " +
+        std::to_string(counts.rows_kept) + " of " + std::to_string(counts.rows_read) + " published rows of " + spec.product +
+        " tiled (" + std::to_string(counts.filtered_out) + " left out by the filter, " + std::to_string(counts.without_unit) +
+        " without a unit polygon: margins, places outside the geography)");
+}
+
+} // namespace
+
+PublishedLayers read_published(const std::filesystem::path& workspace, const std::vector<std::string>& layer_specs,
+    const AttributeSelection& attributes, std::size_t max_attribute_bytes, const geo::GeosContext& geos,
+    Diagnostics& diagnostics, Progress& progress)
+{
+    std::vector<disclose::ViewSpec> views;
+    for (const auto& text : layer_specs) {
+        views.push_back(disclose::parse_view_spec(text, "layers"));
+    }
+    disclose::Outcome outcome = run_gate(workspace, base_products(views), diagnostics, progress);
+    const disclose::PublishedLayer* units = units_for_views(outcome, workspace, diagnostics, progress);
     PublishedLayers result;
-    for (const disclose::PublishedLayer& published : outcome.layers) {
+    for (const disclose::ViewSpec& spec : views) {
+        const disclose::PublishedLayer& base = *find_layer(outcome.layers, spec.product);
+        const bool plain = spec.name.empty() && spec.where.empty() && !disclose::needs_unit_geometry(base);
+        disclose::ViewCounts counts;
+        const std::optional<disclose::PublishedLayer> view =
+            plain ? std::nullopt : std::optional(disclose::make_view(base, spec, units, "layers", counts));
+        const disclose::PublishedLayer& published = view ? *view : base;
+        report_view(spec, counts, diagnostics);
         InputSummary summary;
         summary.spec = published.name();
-        summary.source = workspace.string() + " (product " + published.name() + ", through the disclosure gate)";
+        summary.source = workspace.string() + " (product " + base.name() + ", through the disclosure gate)";
         summary.layer = published.name();
         summary.driver = "workspace";
         summary.crs = "EPSG:4326";

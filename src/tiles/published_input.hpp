@@ -20,12 +20,15 @@ struct PublishedLayers {
     std::vector<InputSummary> summaries;  ///< one per layer, in the same order
 };
 
-/// Runs the gate on `workspace` for `products` (in that order) and adapts every layer: every published
+/// Runs the gate on `workspace` for the layers `layer_specs` names (in that order; each
+/// "[NAME=]PRODUCT[:COLUMN=VALUE[|VALUE...]]...", a view of a product: disclose/layer_view.hpp) and
+/// adapts every layer: a product keyed by unit without a geometry of its own is drawn on its units'
+/// polygons (filter it to one row per unit, e.g. "arrivals=unit_flows:flow_type=migration"); every published
 /// column becomes an attribute (the `<count>_status` columns included, so a viewer can tell a hidden
 /// value from a zero), geometries come from the layer's WKB, and a product without a geometry column
 /// but with lon/lat columns becomes points. A product that has neither is a SettingError("layers").
 [[nodiscard]] PublishedLayers read_published(const std::filesystem::path& workspace,
-    const std::vector<std::string>& products, const AttributeSelection& attributes, std::size_t max_attribute_bytes,
+    const std::vector<std::string>& layer_specs, const AttributeSelection& attributes, std::size_t max_attribute_bytes,
     const geo::GeosContext& geos, Diagnostics& diagnostics, Progress& progress);
 
 } // namespace migratlas::tiles

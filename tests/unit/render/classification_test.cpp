@@ -160,3 +160,12 @@ TEST(ClassLabels, ThousandsSeparatorsAndDistinctBounds)
         (std::vector<std::string>{"0.10 \u2013 0.15", "0.15 \u2013 0.30"}));
     EXPECT_EQ(format_number(-1234567.0, 0), "-1,234,567");
 }
+
+TEST(ClassLabels, TiedQuantileBoundsKeepTheDataPrecision)
+{
+    // Quantiles of tied counts repeat a bound; that must not push the labels to six decimals.
+    EXPECT_EQ(class_labels(ClassBreaks{{0, 13, 13, 32}}, true),
+        (std::vector<std::string>{"0 – 13", "13 – 13", "13 – 32"}));
+    EXPECT_EQ(class_labels(ClassBreaks{{0, 0, 26219.7}}, false),
+        (std::vector<std::string>{"0 – 0", "0 – 26,220"}));
+}

@@ -116,7 +116,9 @@ TEST(RenderCli, ProductLayersWithoutAWorkspaceSayHowToGiveIt)
     const CliRun run = run_cli(dir.path(), "render --atlas '" + std::string(MIGRATLAS_SOURCE_DIR) + "/atlas/demo.yaml' --out '" +
         (dir.path() / "out").string() + "'");
     EXPECT_EQ(run.exit_code, 2);
-    EXPECT_NE(run.err.find("layer draws product 'crossing_points': give the workspace (--workspace, or workspace: in the atlas file)"),
+    // The first product layer in name order (born_abroad_estimate draws estimates), at its YAML position.
+    EXPECT_NE(run.err.find("demo.yaml:"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("layer draws product 'estimates': give the workspace (--workspace, or workspace: in the atlas file)"),
         std::string::npos) << run.err;
 }
 
