@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev zlib1g-dev
   libgtest-dev googletest
   # tiles (MVT) and disclosure (LP/MIP solver, EPL)
-  libprotozero-dev coinor-libclp-dev coinor-libcbc-dev
+  libprotozero-dev libdeflate-dev coinor-libclp-dev coinor-libcbc-dev
   # atlas rendering: Mapnik 3.1 (agg + cairo), fonts, PDF checks
   libmapnik-dev mapnik-utils libcairo2-dev libpng-dev fonts-dejavu-core fonts-noto-core poppler-utils
   # the real database the export and PostGIS import tests start themselves

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <set>
 
 namespace migratlas::border {
@@ -434,14 +435,27 @@ struct RunState {
     std::vector<ProductMetadata::Source> sources;
 };
 
-/// The crossings (counts file or records) and the range of their series; throws when there are none
-/// in the period.
-std::pair<TallySet, join::MonthRange> read_crossings(RunState& run, GDALDataset& dataset,
+/// The records' crossings, tallied on a connection of their own so that it runs on the second core
+/// while the first cuts the borders and measures the units (counts files are read in check_crossings).
+std::future<TallySet> tally_records_async(const Request& request, const std::optional<join::MonthRange>& period)
+{
+    if (!request.counts.empty()) {
+        return {};
+    }
+    return std::async(std::launch::async, [&request, period] {
+        GDALDatasetUniquePtr own = workspace::open_readonly(request.workspace);
+        return tallies_from_records(*own, request.workspace.string(), period);
+    });
+}
+
+/// The crossings (counts file, or the records' tally) and the range of their series; throws when
+/// there are none in the period.
+std::pair<TallySet, join::MonthRange> read_crossings(RunState& run, std::future<TallySet>& record_tallies,
     const std::set<std::string>& point_ids, Diagnostics& diagnostics)
 {
     const Request& request = run.request;
     TallySet tallies = request.counts.empty()
-        ? tallies_from_records(dataset, request.workspace.string(), run.settings.period)
+        ? record_tallies.get()
         : tallies_from_counts(request.counts, point_ids, run.settings.period, run.settings.unknown_codes, diagnostics);
     if (!request.counts.empty()) {
         run.log.add_input("counts", request.counts.string());
@@ -627,10 +641,11 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     }
     progress.finish();
 
-    const auto [tallies, range] = read_crossings(run, *dataset, point_ids, diagnostics);
+    std::future<TallySet> record_tallies = tally_records_async(request, run.settings.period);
     progress.start("international borders and segments");
     const SegmentedBorders borders = segment_borders(run, geos, units, points);
     progress.finish();
+    const auto [tallies, range] = read_crossings(run, record_tallies, point_ids, diagnostics);
     const PointProducts point_tables = point_products(points, tallies, range, borders.segment_of_point);
     const Table segment_table = segments_table(borders.segments, point_tables.by_point);
     reconcile_crossings(run, tallies, point_ids);

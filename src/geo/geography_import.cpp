@@ -241,7 +241,7 @@ CheckReport run_import(const GeoRequest& request, Diagnostics& diagnostics, Prog
     Analysis analysis = analyse(geos, request.source, request.options, std::move(existing), true, diagnostics, progress);
     CheckReport& report = analysis.report;
     if (diagnostics.has_errors()) {
-        return report;  // written stays false; the Workspace destructor discards the temporary copy
+        return report;  // written stays false; the Workspace destructor rolls the update back
     }
 
     std::vector<Unit> units = std::move(analysis.kept);

@@ -101,10 +101,7 @@ void write_units(workspace::Workspace& workspace, const GeosContext& geos, const
     std::sort(order.begin(), order.end(), [](const Unit* a, const Unit* b) {
         return a->info.level != b->info.level ? a->info.level < b->info.level : a->info.code < b->info.code;
     });
-    if (workspace.dataset().StartTransaction() != OGRERR_NONE) {
-        throw Error(workspace.path().string() + ": cannot start a transaction: " + errors.text());
-    }
-    for (const Unit* unit : order) {
+    for (const Unit* unit : order) {  // inside the Workspace's transaction
         OGRFeature feature(layer.GetLayerDefn());
         feature.SetField("code", unit->info.code.c_str());
         feature.SetField("name", unit->info.name.c_str());
@@ -125,9 +122,6 @@ void write_units(workspace::Workspace& workspace, const GeosContext& geos, const
         if (layer.CreateFeature(&feature) != OGRERR_NONE) {
             throw Error(workspace.path().string() + ": cannot write unit '" + unit->info.code + "': " + errors.text());
         }
-    }
-    if (workspace.dataset().CommitTransaction() != OGRERR_NONE) {
-        throw Error(workspace.path().string() + ": cannot commit the 'units' layer: " + errors.text());
     }
 }
 

@@ -2,35 +2,67 @@
 
 #include "common/error.hpp"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
+#include <array>
 #include <memory>
+#include <string>
 
 namespace migratlas::tiles {
 
 namespace {
 constexpr int gzip_window_bits = 15 + 16; // zlib's way of asking for a gzip header
+
+constexpr int highest_level = 12;
+
+/// One compressor per thread and level: libdeflate's compressors are not thread-safe, and making
+/// one allocates and clears its tables, which costs more than compressing a small tile.
+struct Compressors {
+    std::array<libdeflate_compressor*, highest_level + 1> by_level{};
+    Compressors() = default;
+    Compressors(const Compressors&) = delete;
+    Compressors& operator=(const Compressors&) = delete;
+    ~Compressors()
+    {
+        for (libdeflate_compressor* c : by_level) {
+            if (c != nullptr) {
+                libdeflate_free_compressor(c);
+            }
+        }
+    }
+};
+
+libdeflate_compressor& compressor(int level)
+{
+    if (level < 0 || level > highest_level) {
+        throw Error("gzip level must be between 0 and 12, got " + std::to_string(level));
+    }
+    thread_local Compressors compressors;
+    libdeflate_compressor*& slot = compressors.by_level[static_cast<std::size_t>(level)];
+    if (slot == nullptr) {
+        slot = libdeflate_alloc_compressor(level);
+        if (slot == nullptr) {
+            throw Error("libdeflate could not start compressing (out of memory)");
+        }
+    }
+    return *slot;
 }
+
+} // namespace
 
 std::string gzip(std::string_view data, int level)
 {
-    z_stream stream{};
-    if (deflateInit2(&stream, level, Z_DEFLATED, gzip_window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw Error("zlib could not start compressing");
-    }
-    std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&stream, &deflateEnd);
+    libdeflate_compressor& c = compressor(level);
     // Compressed into a per-thread buffer of the worst-case size, then copied at its real size, so
     // that stored tiles do not keep the worst-case capacity.
     thread_local std::string buffer;
-    buffer.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
-    stream.avail_out = static_cast<uInt>(buffer.size());
-    if (deflate(&stream, Z_FINISH) != Z_STREAM_END) {
-        throw Error("zlib could not compress a tile");
+    buffer.resize(libdeflate_gzip_compress_bound(&c, data.size()));
+    const std::size_t size = libdeflate_gzip_compress(&c, data.data(), data.size(), buffer.data(), buffer.size());
+    if (size == 0) {
+        throw Error("libdeflate could not compress a tile");
     }
-    return std::string(buffer.data(), stream.total_out);
+    return std::string(buffer.data(), size);
 }
 
 std::string gunzip(std::string_view data)

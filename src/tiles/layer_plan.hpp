@@ -20,7 +20,7 @@ struct TilingSettings {
     double simplification = 1.0;       ///< Douglas-Peucker tolerance in tile units at each zoom
     std::int64_t cluster_cell = 32;    ///< points closer than this grid cell (tile units) merge below maxzoom
     std::uint64_t max_tile_bytes = 500000;
-    int gzip_level = 1;  // zlib: faster than 6 for slightly larger tiles (docs/tiles.md, size policy)
+    int gzip_level = 1;  // libdeflate: faster than 6 for slightly larger tiles (docs/tiles.md, size policy)
 };
 
 struct LayerPlan {

@@ -176,7 +176,7 @@ private:
             if (piece == nullptr) {
                 return;
             }
-            polygons = piece->full ? MultiPolygon{Polygon{{m_frame.box.ring()}}} : piece->polygons;
+            polygons = piece->full ? MultiPolygon{Polygon{{m_frame.box.ring()}}} : piece->polygons();
         } else {
             bool collapsed = false;
             const MultiPolygon coarse = zoom_polygons(m_plan, feature, m_coarse_arcs, m_context.zoom.zoom, m_geos, collapsed);

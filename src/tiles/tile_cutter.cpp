@@ -54,7 +54,7 @@ void cut_range(const MultiPolygon& polygons, const TileRange& range, std::int64_
         }
         PolygonPiece piece;
         piece.tile = TileKey{static_cast<std::uint32_t>(range.x0), static_cast<std::uint32_t>(range.y0)}.packed();
-        piece.polygons = std::move(clipped);
+        piece.set_polygons(clipped);
         out.push_back(std::move(piece));
         return;
     }
@@ -71,7 +71,60 @@ void cut_range(const MultiPolygon& polygons, const TileRange& range, std::int64_
     cut_range(clipped, second, buffer, geos, out);
 }
 
+Point tile_corner(std::uint64_t tile)
+{
+    const TileKey key = TileKey::unpack(tile);
+    return Point{std::int64_t{key.x} * tile_extent, std::int64_t{key.y} * tile_extent};
+}
+
 } // namespace
+
+void PolygonPiece::set_polygons(const MultiPolygon& polygons)
+{
+    const Point corner = tile_corner(tile);
+    std::size_t size = 1;
+    for (const Polygon& polygon : polygons) {
+        size += 1;
+        for (const Ring& ring : polygon.rings) {
+            size += 1 + 2 * ring.size();
+        }
+    }
+    packed.clear();
+    packed.reserve(size);
+    packed.push_back(static_cast<std::int32_t>(polygons.size()));
+    for (const Polygon& polygon : polygons) {
+        packed.push_back(static_cast<std::int32_t>(polygon.rings.size()));
+        for (const Ring& ring : polygon.rings) {
+            packed.push_back(static_cast<std::int32_t>(ring.size()));
+            for (const Point& p : ring) {
+                packed.push_back(static_cast<std::int32_t>(p.x - corner.x));
+                packed.push_back(static_cast<std::int32_t>(p.y - corner.y));
+            }
+        }
+    }
+}
+
+MultiPolygon PolygonPiece::polygons() const
+{
+    MultiPolygon out;
+    if (packed.empty()) {
+        return out;
+    }
+    const Point corner = tile_corner(tile);
+    std::size_t i = 0;
+    out.resize(static_cast<std::size_t>(packed[i++]));
+    for (Polygon& polygon : out) {
+        polygon.rings.resize(static_cast<std::size_t>(packed[i++]));
+        for (Ring& ring : polygon.rings) {
+            ring.resize(static_cast<std::size_t>(packed[i++]));
+            for (Point& p : ring) {
+                p.x = corner.x + packed[i++];
+                p.y = corner.y + packed[i++];
+            }
+        }
+    }
+    return out;
+}
 
 MultiPolygon clip_polygons(const MultiPolygon& polygons, const ClipBox& box, const geo::GeosContext& geos, bool& cut,
     bool& full)

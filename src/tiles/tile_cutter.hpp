@@ -12,10 +12,19 @@
 
 namespace migratlas::tiles {
 
+/// A feature's polygons in one tile. Every piece of a zoom is held until its tiles are written, so
+/// it is stored compactly: one allocation of 32-bit coordinates relative to the tile's corner
+/// (the buffered box spans a few thousand units) instead of a vector per polygon and ring.
 struct PolygonPiece {
     std::uint64_t tile = 0;     ///< TileKey::packed()
     bool full = false;          ///< the tile's whole buffered box (no geometry stored)
-    MultiPolygon polygons;      ///< zoom pixels, valid
+    /// Polygon count, then per polygon its ring count, then per ring its point count and x, y pairs.
+    std::vector<std::int32_t> packed;
+
+    /// Stores valid polygons given in zoom pixels.
+    void set_polygons(const MultiPolygon& polygons);
+    /// The stored polygons, in zoom pixels.
+    [[nodiscard]] MultiPolygon polygons() const;
 };
 
 /// Appends the feature's pieces, one per tile it reaches, in no particular order.

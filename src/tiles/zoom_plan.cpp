@@ -87,12 +87,20 @@ void prepare_polygons(std::uint32_t layer_index, const LayerPlan& plan, int zoom
                 [](const PolygonPiece& a, const PolygonPiece& b) { return a.tile < b.tile; });
         }
     });
+    std::size_t total = 0;
+    for (const auto& feature_pieces : pieces) {
+        total += feature_pieces.size();
+    }
+    out.pieces.reserve(total);
+    refs.reserve(refs.size() + total);
+    out.piece_start.reserve(layer.size() + 1);
     out.piece_start.assign(1, 0);
     for (std::size_t f = 0; f < layer.size(); ++f) {
         for (PolygonPiece& piece : pieces[f]) {
             refs.push_back(TileRef{piece.tile, static_cast<std::uint32_t>(f), layer_index});
             out.pieces.push_back(std::move(piece));
         }
+        std::vector<PolygonPiece>().swap(pieces[f]);
         out.piece_start.push_back(static_cast<std::uint32_t>(out.pieces.size()));
         out.collapsed += collapsed[f];
     }

@@ -54,7 +54,7 @@ struct RowTotals {
 
 /// Replaces `product` with `table`. The table's columns must be exactly the declared ones and, for
 /// products with a geometry, it must carry one WKB per row (std::logic_error otherwise: a programming
-/// error). Rows are written in one transaction.
+/// error). Rows are written in the workspace's transaction.
 void write_product(Workspace& workspace, const ProductSpec& product, const Table& table);
 
 /// Replaces the metadata of `metadata.product` (table product_metadata).

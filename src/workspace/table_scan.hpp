@@ -13,10 +13,10 @@
 
 namespace migratlas::workspace {
 
-/// Calls `row` for every row of `product` (a table without geometry) in the GeoPackage at `path`
-/// matching the SQL condition `where` (empty = all), with the declared columns in declared order.
-/// The columns' presence and types are checked by the caller. Throws std::runtime_error with
-/// SQLite's message when the file cannot be read.
+/// Calls `row` for every row of `product` (its attributes: a layer's geometry is not read) in the
+/// GeoPackage at `path` matching the SQL condition `where` (empty = all), with the declared columns
+/// in declared order. The columns' presence and types are checked by the caller. Throws
+/// std::runtime_error with SQLite's message when the file cannot be read.
 void scan_table(const std::filesystem::path& path, const ProductSpec& product, const std::string& where,
     const std::function<void(const std::vector<TableValue>& row)>& row);
 

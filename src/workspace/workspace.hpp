@@ -1,5 +1,6 @@
 // The workspace GeoPackage (workspace.gpkg): every stage's products as layers/tables, plus run_log.
-// Writes are atomic: a run edits a temporary copy that replaces the workspace only on commit().
+// Writes are atomic: a run edits the workspace inside one SQLite transaction that commit() ends; any
+// failure rolls it back (and SQLite's journal undoes it after a crash), so the file stays as it was.
 // This target is internal: publishing stages (export, render, tiles, serve) never link it; they get
 // disclose::PublishedLayer objects instead (see docs/ARCHITECTURE.md, "The gate").
 #pragma once
@@ -17,8 +18,10 @@ namespace migratlas::workspace {
 
 class Workspace {
 public:
-    /// Starts an update of the workspace at `path`; it is created when absent. Nothing at
-    /// `path` changes until commit(); without commit() the temporary copy is removed.
+    /// Starts an update of the workspace at `path` in one transaction. An existing workspace is
+    /// edited in place (no copy: it can be hundreds of MB); an absent one is built in a private file
+    /// renamed to `path` on commit(). Nothing at `path` changes until commit(): without it the
+    /// transaction is rolled back (or the private file removed).
     explicit Workspace(std::filesystem::path path);
     ~Workspace();
     Workspace(const Workspace&) = delete;
@@ -36,12 +39,14 @@ public:
     /// Appends one run to the run_log table (long format: one row per parameter/input/count).
     void append_run_log(const RunLog& log);
 
-    /// Closes the temporary copy and renames it over the workspace (atomic on one filesystem).
+    /// Commits the transaction and closes the workspace (a new one is then renamed into place).
     void commit();
 
 private:
+    void open_in_place();
+    void create_private();
     std::filesystem::path m_path;
-    std::filesystem::path m_temp_path;
+    std::filesystem::path m_temp_path;  // only for a new workspace
     GDALDatasetUniquePtr m_dataset;
     bool m_committed = false;
 };

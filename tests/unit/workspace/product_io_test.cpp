@@ -2,14 +2,17 @@
 // not match the declaration is refused.
 #include "common/error.hpp"
 #include "common/products/geo.hpp"
+#include "common/products/run_log.hpp"
 #include "common/products/survey.hpp"
 #include "workspace/product_io.hpp"
 #include "test_files.hpp"
 
 #include <ogr_geometry.h>
+#include <ogrsf_frmts.h>
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 
 namespace migratlas {
@@ -209,4 +212,92 @@ TEST(ProductIo, FilteredScanAndTotalsOfTheRestSplitATableExactly)
 }
 
 } // namespace
+} // namespace migratlas
+
+namespace migratlas {
+namespace {
+
+Table two_lines_again()
+{
+    Table table = test_lines.make_table();
+    table.rows.push_back({std::string("C-D"), std::int64_t{7}, 2.0});
+    table.geometry_wkb = {wkb_of("LINESTRING (-71 3, -70 2)")};
+    return table;
+}
+
+std::int64_t count_rows(GDALDataset& dataset, const std::string& sql)
+{
+    OGRLayer* result = dataset.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    EXPECT_NE(result, nullptr) << sql;
+    if (result == nullptr) {
+        return -1;
+    }
+    std::unique_ptr<OGRFeature> feature(result->GetNextFeature());
+    const std::int64_t n = feature ? feature->GetFieldAsInteger64(0) : -1;
+    dataset.ReleaseResultSet(result);
+    return n;
+}
+
+} // namespace
+
+// An existing workspace is updated in place inside one transaction: a run that fails after it has
+// replaced a layer, added a table and logged leaves the file byte for byte as it was, and no journal.
+TEST(ProductIo, RunFailingMidWriteLeavesTheWorkspaceByteForByte)
+{
+    test::TempDir dir;
+    const auto path = dir.path() / "ws.gpkg";
+    {
+        workspace::Workspace ws(path);
+        workspace::write_product(ws, test_lines, two_lines());
+        ws.commit();
+    }
+    const std::string before = test::read_file(path);
+    const auto failing_run = [&] {
+        workspace::Workspace ws(path);
+        workspace::write_product(ws, test_lines, two_lines_again());  // replaces the layer
+        Table extra;
+        extra.name = "extra";
+        extra.columns = {{"n", ColumnType::integer}};
+        extra.rows.push_back({std::int64_t{1}});
+        ws.write_table(extra);
+        RunLog log;
+        log.command = "test";
+        ws.append_run_log(log);
+        throw DataError("the run fails half-way");  // before commit()
+    };
+    EXPECT_THROW(failing_run(), DataError);
+    EXPECT_EQ(test::read_file(path), before);
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        EXPECT_EQ(entry.path().filename(), "ws.gpkg") << "left behind: " << entry.path();
+    }
+    auto dataset = workspace::open_readonly(path);
+    const Table back = workspace::read_product(*dataset, test_lines);
+    ASSERT_EQ(back.rows.size(), 2U);
+    EXPECT_EQ(std::get<std::string>(back.rows[0][0]), "A-B");
+    EXPECT_FALSE(workspace::has_product(*dataset, products::run_log));
+}
+
+// A committed in-place update keeps the GeoPackage consistent: the replaced layer's R-tree holds
+// exactly its features, gpkg_contents lists it once, and a spatial filter finds its line.
+TEST(ProductIo, InPlaceUpdateKeepsRtreeAndContentsConsistent)
+{
+    test::TempDir dir;
+    const auto path = dir.path() / "ws.gpkg";
+    for (const Table& table : {two_lines(), two_lines_again()}) {
+        workspace::Workspace ws(path);
+        workspace::write_product(ws, test_lines, table);
+        ws.commit();
+    }
+    auto dataset = workspace::open_readonly(path);
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM rtree_test_lines_geom"), 1);
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM gpkg_contents WHERE table_name = 'test_lines'"), 1);
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM gpkg_geometry_columns WHERE table_name = 'test_lines'"), 1);
+    OGRLayer* layer = dataset->GetLayerByName("test_lines");
+    ASSERT_NE(layer, nullptr);
+    layer->SetSpatialFilterRect(-70.9, 2.1, -70.1, 2.9);
+    EXPECT_EQ(layer->GetFeatureCount(), 1);
+    layer->SetSpatialFilterRect(-69.9, 4.1, -69.1, 4.9);  // where the replaced A-B line was
+    EXPECT_EQ(layer->GetFeatureCount(), 0);
+}
+
 } // namespace migratlas
