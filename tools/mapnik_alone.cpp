@@ -3,6 +3,8 @@
 // migratlas is linked: plugins, fonts, load_map, agg, save_to_file, as any Mapnik program does.
 //   mapnik_alone XML_DIR PAGE OUT.png           the page's three maps composited, as migratlas does
 //   mapnik_alone XML_DIR PAGE OUT.png --bare    only the main map, drawn over the whole page
+// The PNG is encoded as migratlas encodes its pages (pages.json "png_format"), so that both write
+// the same file.
 #include <mapnik/agg_renderer.hpp>
 #include <mapnik/datasource_cache.hpp>
 #include <mapnik/font_engine_freetype.hpp>
@@ -54,6 +56,7 @@ int main(int argc, char** argv)
     std::ifstream in(dir + "/pages.json");
     const auto manifest = nlohmann::json::parse(in);
     const double scale = manifest["scale_factor"].get<double>();
+    const std::string format = manifest.value("png_format", std::string("png32:z=6"));
     for (const auto& page : manifest["pages"]) {
         if (page["name"] != name) {
             continue;
@@ -72,7 +75,7 @@ int main(int argc, char** argv)
             }
             draw(image, dir, page["furniture"], scale, 0, 0, true);
         }
-        mapnik::save_to_file(image, out, "png32:z=6");
+        mapnik::save_to_file(image, out, format);
         return 0;
     }
     std::fprintf(stderr, "mapnik_alone: no page '%s' in %s/pages.json\n", name.c_str(), dir.c_str());

@@ -59,8 +59,8 @@ void apply_variables(RenderArgs& args)
 
 std::string summary(const render::Outcome& outcome, const render::Request& request)
 {
-    std::string text = fmt::format("render: {} of {} pages in {:.2f} s (inputs and classes {:.2f} s, PNG {:.2f} s on {} threads, "
-        "PDF {:.2f} s) -> {}\n", outcome.pages.size(), outcome.pages_in_atlas, outcome.total_seconds, outcome.load_seconds,
+    std::string text = fmt::format("render: {} of {} pages in {:.2f} s (inputs and classes {:.2f} s, pages {:.2f} s on {} threads, "
+        "of which PDF {:.2f} s) -> {}\n", outcome.pages.size(), outcome.pages_in_atlas, outcome.total_seconds, outcome.load_seconds,
         outcome.png_seconds, outcome.threads, outcome.pdf_seconds, request.out.string());
     for (const auto& page : outcome.pages) {
         text += fmt::format("  {:3}  {:<32} {:6.2f} s  {}\n", page.number, page.name, page.seconds, page.title);

@@ -11,7 +11,14 @@
 #include "workspace/product_io.hpp"
 #include "workspace/workspace.hpp"
 
+#include <sys/stat.h>
+
+#include <array>
 #include <chrono>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -130,7 +137,10 @@ std::string rule_text(const ProtectionRule& rule)
 /// The protected families of one run: products linked to the same base share one protection.
 class Families {
 public:
-    Families(GDALDataset& dataset, const Request& request) : m_dataset(dataset), m_request(request) {}
+    Families(GDALDataset& dataset, const Request& request) : m_dataset(&dataset), m_request(request) {}
+
+    /// A memoised family set serves later runs, each with its own open dataset of the same file.
+    void use(GDALDataset& dataset) { m_dataset = &dataset; }
 
     PublishedLayer publish(const ProductSpec& spec)
     {
@@ -148,12 +158,12 @@ public:
             if (linked == nullptr) {
                 throw std::logic_error("product '" + std::string(spec.name) + "' is linked to an undeclared product");
             }
-            if (workspace::has_product(m_dataset, *linked)) {
+            if (workspace::has_product(*m_dataset, *linked)) {
                 base = linked;
             }
         }
         Family& family = family_of(*base);
-        Table rows = &spec == base ? Table{} : workspace::read_product(m_dataset, spec);
+        Table rows = &spec == base ? Table{} : workspace::read_product(*m_dataset, spec);
         LayerRows layer = &spec == base ? family.table->base_rows(quality())
                                         : family.table->member_rows(layout_of(spec), rows, quality());
         return make_layer(spec, family, std::move(layer));
@@ -180,7 +190,7 @@ private:
             return it->second;
         }
         if (m_units.units.empty()) {
-            m_units = unit_hierarchy(m_dataset);
+            m_units = unit_hierarchy(*m_dataset);
         }
         const EffectiveRules effective = effective_rules(m_request, name);
         Family family;
@@ -189,14 +199,14 @@ private:
         family.rule.primary.suppress_zeros = m_request.suppress_zeros;
         family.rule.protection_level = effective.protection_level;
         family.rule.cost = m_request.cost;
-        family.table = std::make_unique<FamilyTable>(family.layout, workspace::read_product(m_dataset, base), m_units);
+        family.table = std::make_unique<FamilyTable>(family.layout, workspace::read_product(*m_dataset, base), m_units);
         family.report = family.table->protect(family.rule);
         return m_families.emplace(name, std::move(family)).first->second;
     }
 
     PublishedLayer make_layer(const ProductSpec& spec, const Family& family, LayerRows layer)
     {
-        ProductMetadata metadata = metadata_of(m_dataset, spec);
+        ProductMetadata metadata = metadata_of(*m_dataset, spec);
         DisclosureSummary summary;
         summary.threshold = family.rule.primary.threshold;
         summary.protection_level = family.rule.protection_level;
@@ -247,16 +257,16 @@ private:
     /// Products without counts (seasonal indices, distances) hold nothing the threshold applies to.
     PublishedLayer no_counts(const ProductSpec& spec, const ProductLayout& layout)
     {
-        ProductMetadata metadata = metadata_of(m_dataset, spec);
+        ProductMetadata metadata = metadata_of(*m_dataset, spec);
         metadata.disclosure = "no counts of persons: published as computed";
         DisclosureSummary summary;
         summary.method = metadata.disclosure;
         (void)layout;
         return LayerFactory::make(std::string(spec.name), spec.geometry, declared_columns(spec),
-            workspace::read_product(m_dataset, spec), std::move(metadata), {}, std::move(summary));
+            workspace::read_product(*m_dataset, spec), std::move(metadata), {}, std::move(summary));
     }
 
-    GDALDataset& m_dataset;
+    GDALDataset* m_dataset;
     const Request& m_request;
     UnitHierarchy m_units;
     std::map<std::string, Family> m_families;
@@ -285,25 +295,163 @@ EffectiveRules effective_rules(const Request& request, const std::string& produc
     return effective;
 }
 
+namespace {
+
+PublishedLayer publish_one(const ProductSpec& spec, GDALDataset& dataset, Families& families, Progress& progress)
+{
+    progress.start("protecting " + std::string(spec.name));
+    PublishedLayer layer = spec.visibility == Visibility::publishable ? pass_through(dataset, spec) : families.publish(spec);
+    progress.finish();
+    return layer;
+}
+
+/// Protects (or, with a memo, takes from it what an earlier run protected) each product in turn.
+Outcome publish_all(const std::vector<const ProductSpec*>& specs, GDALDataset& dataset, Families& families,
+    std::map<std::string, PublishedLayer>* memo, Progress& progress)
+{
+    Outcome outcome;
+    for (const ProductSpec* spec : specs) {
+        const auto started = std::chrono::steady_clock::now();
+        const std::string name(spec->name);
+        bool from_memo = false;
+        if (memo == nullptr) {
+            outcome.layers.push_back(publish_one(*spec, dataset, families, progress));
+        } else {
+            auto known = memo->find(name);
+            from_memo = known != memo->end();
+            if (!from_memo) {
+                known = memo->emplace(name, publish_one(*spec, dataset, families, progress)).first;
+            }
+            outcome.layers.push_back(known->second);
+        }
+        outcome.reports.push_back(ProductReport{name, outcome.layers.back().disclosure(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), from_memo});
+    }
+    return outcome;
+}
+
+/// The workspace file as it is now. Any commit changes it: SQLite bumps the change counter of the
+/// header (bytes 24-27) in rollback-journal mode, a -wal file grows in WAL mode, and replacing or
+/// touching the file changes inode or times. Empty when the file cannot be read (no memo then).
+std::string workspace_identity(const std::filesystem::path& path)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        return {};
+    }
+    std::string identity = std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino) + ":" +
+        std::to_string(info.st_size) + ":" + std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) +
+        ":" + std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
+    std::array<char, 100> header{};
+    std::ifstream file(path, std::ios::binary);
+    if (!file.read(header.data(), header.size())) {
+        return {};
+    }
+    for (const std::size_t at : {24, 25, 26, 27, 28, 29, 30, 31, 92, 93, 94, 95}) {
+        identity += ":" + std::to_string(static_cast<unsigned char>(header[at]));
+    }
+    struct stat wal {};
+    const std::string wal_path = path.string() + "-wal";
+    if (::stat(wal_path.c_str(), &wal) == 0) {
+        identity += ":wal:" + std::to_string(wal.st_size) + ":" + std::to_string(wal.st_mtim.tv_sec) + "." +
+            std::to_string(wal.st_mtim.tv_nsec);
+    }
+    return identity;
+}
+
+/// Every setting that changes what the gate publishes, as text (products excluded: per product).
+std::string rules_identity(const Request& request)
+{
+    std::ostringstream key;
+    key.precision(17);
+    key << request.threshold << '|' << request.protection_level.value_or(-1) << '|' << request.suppress_zeros << '|'
+        << request.cv_limit_pct << '|' << static_cast<int>(request.quality_action) << '|' << static_cast<int>(request.cost);
+    for (const auto& [product, rules] : request.per_product) {
+        key << '|' << product << ':' << rules.threshold.value_or(-1) << ':' << rules.protection_level.value_or(-1);
+    }
+    return key.str();
+}
+
+/// What a MemoScope keeps for one workspace identity and rule settings: the protected families
+/// (products linked to one base share its protection) and the layers already published.
+struct MemoEntry {
+    std::mutex mutex;  ///< held while a run publishes from this entry
+    Request rules;     ///< the settings the families were protected with (Families keeps a reference)
+    std::unique_ptr<Families> families;
+    std::map<std::string, PublishedLayer> layers;
+};
+
+struct Memo {
+    std::mutex mutex;
+    int scopes = 0;
+    /// canonical workspace path -> (identity + rules) -> entry; a path keeps only its current identity.
+    std::map<std::string, std::map<std::string, std::shared_ptr<MemoEntry>>> entries;
+};
+
+Memo& memo()
+{
+    static Memo instance;
+    return instance;
+}
+
+/// The entry for this workspace as it is now and these rules; null outside a MemoScope.
+std::shared_ptr<MemoEntry> memo_entry(const Request& request)
+{
+    Memo& m = memo();
+    const std::lock_guard lock(m.mutex);
+    if (m.scopes == 0) {
+        return nullptr;
+    }
+    const std::string identity = workspace_identity(request.workspace);
+    if (identity.empty()) {
+        return nullptr;
+    }
+    std::error_code error;
+    const std::string path = std::filesystem::weakly_canonical(request.workspace, error).string();
+    const std::string key = identity + "#" + rules_identity(request);
+    auto& of_path = m.entries[path];
+    std::erase_if(of_path, [&](const auto& entry) { return entry.first.substr(0, identity.size() + 1) != identity + "#"; });
+    auto& entry = of_path[key];
+    if (!entry) {
+        entry = std::make_shared<MemoEntry>();
+        entry->rules = request;
+        entry->rules.products.clear();
+    }
+    return entry;
+}
+
+} // namespace
+
+MemoScope::MemoScope()
+{
+    const std::lock_guard lock(memo().mutex);
+    ++memo().scopes;
+}
+
+MemoScope::~MemoScope()
+{
+    const std::lock_guard lock(memo().mutex);
+    if (--memo().scopes == 0) {
+        memo().entries.clear();
+    }
+}
+
 Outcome run(const Request& request, Diagnostics& /*diagnostics*/, Progress& progress)
 {
     check_settings(request);
     const std::vector<const ProductSpec*> specs = resolve_products(request);
+    const std::shared_ptr<MemoEntry> entry = memo_entry(request);
     GDALDatasetUniquePtr dataset = workspace::open_readonly(request.workspace);
-    Families families(*dataset, request);
-    Outcome outcome;
-    for (const ProductSpec* spec : specs) {
-        const auto started = std::chrono::steady_clock::now();
-        progress.start("protecting " + std::string(spec->name));
-        PublishedLayer layer = spec->visibility == Visibility::publishable ? pass_through(*dataset, *spec)
-                                                                            : families.publish(*spec);
-        progress.finish();
-        ProductReport report{std::string(spec->name), layer.disclosure(),
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
-        outcome.reports.push_back(std::move(report));
-        outcome.layers.push_back(std::move(layer));
+    if (entry == nullptr) {
+        Families families(*dataset, request);
+        return publish_all(specs, *dataset, families, nullptr, progress);
     }
-    return outcome;
+    const std::lock_guard lock(entry->mutex);
+    if (!entry->families) {
+        entry->families = std::make_unique<Families>(*dataset, entry->rules);
+    }
+    entry->families->use(*dataset);
+    return publish_all(specs, *dataset, *entry->families, &entry->layers, progress);
 }
 
 } // namespace migratlas::disclose

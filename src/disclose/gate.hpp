@@ -51,6 +51,7 @@ struct ProductReport {
     std::string product;
     DisclosureSummary summary;
     double seconds = 0.0;
+    bool from_memo = false;  ///< protected by an earlier run of the same MemoScope, returned from memory
 };
 
 struct Outcome {
@@ -69,6 +70,21 @@ struct EffectiveRules {
 /// Checks every setting (SettingError naming it), reads each product from the workspace, protects
 /// it and returns the layers. Publishable products (units, unit_neighbours) pass through with their
 /// metadata; internal ones only after protection. Throws with nothing returned on any failure.
+/// While a MemoScope is alive, a product already protected from the same workspace file (same
+/// identity: path, inode, size, times and SQLite change counter) under the same rule settings is
+/// returned from memory (report seconds 0): the same layer, byte for byte.
 [[nodiscard]] Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress);
+
+/// While at least one is alive (in any thread), run() memoises its layers and protected families
+/// per workspace identity and rule settings, so that a chain that publishes one product several
+/// times (`migratlas build`: export per format, render, tiles) protects it once. Thread safe;
+/// the memo is dropped when the last scope ends, and an entry as soon as its workspace changes.
+class MemoScope {
+public:
+    MemoScope();
+    ~MemoScope();
+    MemoScope(const MemoScope&) = delete;
+    MemoScope& operator=(const MemoScope&) = delete;
+};
 
 } // namespace migratlas::disclose

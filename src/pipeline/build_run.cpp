@@ -4,6 +4,7 @@
 #include "common/output_file.hpp"
 #include "common/stopwatch.hpp"
 #include "common/version.hpp"
+#include "disclose/gate.hpp"
 #include "pipeline/build_steps.hpp"
 #include "render/atlas_parser.hpp"
 
@@ -187,6 +188,9 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     (void)render::parse_atlas_file(request.atlas);
     Plan plan = plan_build(root, request, out);
     prepare_out(out);
+    // Export (once per format), render and tiles publish the same products from the same
+    // workspace: each is protected once, and the later steps get the same layers from memory.
+    const disclose::MemoScope gate_memo;
     Outcome outcome;
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
         Step& step = plan.steps[i];

@@ -154,8 +154,7 @@ void render_png(const PageXml& xml, const PageFrames& frames, int dpi, const std
     furniture.zoom_to_box({0, 0, frames.width_mm, frames.height_mm});
     apply_renderer<mapnik::agg_renderer<mapnik::image_rgba8>>(furniture, page, scale_factor(25.4 / dpi), "page furniture");
     try {
-        // Full colour, zlib level 6 with the adaptive filter: exact colours for the golden tests.
-        mapnik::save_to_file(page, png.string(), "png32:z=6");
+        mapnik::save_to_file(page, png.string(), std::string(page_png_format));
         if (!thumbnail.empty()) {
             save_thumbnail(page, thumbnail);
         }

@@ -324,23 +324,11 @@ PreparedLayer prepare_layer(const LayerSpec& spec, const AtlasData& data, Diagno
 
 } // namespace
 
-void prepare_layers(const AtlasFile& atlas, AtlasData& data, Diagnostics& diagnostics)
+void prepare_layers(const AtlasFile& atlas, AtlasData& data, Diagnostics& diagnostics, const std::set<std::string>& layers)
 {
-    std::set<std::string> used;
-    for (const auto& page : atlas.pages) {
-        for (const auto& layer : page.layers) {
-            used.insert(layer.value);
-        }
-        for (const auto& layer : page.overview) {
-            used.insert(layer.value);
-        }
-    }
-    for (const auto& layer : atlas.overview) {
-        used.insert(layer.value);
-    }
     const Geometry geometry;
     GeometryCache cache;
-    for (const auto& name : used) {
+    for (const auto& name : layers) {
         data.layers.emplace(name, prepare_layer(atlas.layers.at(name), data, diagnostics, geometry, cache));
     }
 }
@@ -829,36 +817,84 @@ PagePlan plan_page(const AtlasFile& atlas, const AtlasData& data, const TextMetr
 
 } // namespace
 
-PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics, Diagnostics& diagnostics,
-    const std::function<bool(const std::string&)>& wanted)
-{
+namespace {
+
+/// Every page of the atlas, numbered 1..N in atlas order, with its unique file name.
+struct NamedPages {
     std::vector<PageInstance> instances;
+    std::vector<std::string> names;
+};
+
+NamedPages name_pages(const AtlasFile& atlas, const AtlasData& data, Diagnostics& diagnostics)
+{
+    NamedPages result;
     for (const auto& page : atlas.pages) {
         if (page.series) {
             const auto pages = expand_series(page, *page.series, data);
-            instances.insert(instances.end(), pages.begin(), pages.end());
+            result.instances.insert(result.instances.end(), pages.begin(), pages.end());
         } else {
-            instances.push_back({&page, nullptr, 0});
+            result.instances.push_back({&page, nullptr, 0});
         }
     }
-    // Names first (cheap), so that only the pages asked for are planned.
-    PagePlans result;
     std::set<std::string> names;
-    const int count = static_cast<int>(instances.size());
-    std::vector<std::size_t> chosen;
-    for (std::size_t i = 0; i < instances.size(); ++i) {
-        const std::string stem = file_stem(fill_text(instances[i].spec->name, atlas, instances[i], static_cast<int>(i) + 1, count));
+    const int count = static_cast<int>(result.instances.size());
+    for (std::size_t i = 0; i < result.instances.size(); ++i) {
+        const PageInstance& instance = result.instances[i];
+        const std::string stem = file_stem(fill_text(instance.spec->name, atlas, instance, static_cast<int>(i) + 1, count));
         std::string name = stem;
         for (int suffix = 2; names.count(name); ++suffix) {
             name = stem + "-" + std::to_string(suffix);
         }
         if (name != stem) {
-            diagnostics.warn("page_name_repeated", instances[i].spec->name.pos,
+            diagnostics.warn("page_name_repeated", instance.spec->name.pos,
                 "page name '" + stem + "' is used twice; page " + std::to_string(i + 1) + " is named '" + name + "'");
         }
         names.insert(name);
         result.names.push_back(name);
-        if (wanted(name)) {
+    }
+    return result;
+}
+
+} // namespace
+
+PageNeeds needs_of_pages(const AtlasFile& atlas, const AtlasData& data, const std::function<bool(const std::string&)>& wanted)
+{
+    Diagnostics ignored;  // plan_pages names the pages again and reports repeated names then
+    const NamedPages pages = name_pages(atlas, data, ignored);
+    PageNeeds needs;
+    for (const auto& layer : atlas.overview) {
+        needs.layers.insert(layer.value);
+    }
+    std::set<const PageSpec*> specs;
+    for (std::size_t i = 0; i < pages.names.size(); ++i) {
+        if (wanted(pages.names[i])) {
+            specs.insert(pages.instances[i].spec);
+        }
+    }
+    for (const PageSpec* page : specs) {
+        for (const auto* list : {&page->layers, &page->overview}) {
+            for (const auto& layer : *list) {
+                needs.layers.insert(layer.value);
+            }
+        }
+        if (!page->extent.input.value.empty()) {
+            needs.inputs.insert(page->extent.input.value);
+        }
+    }
+    return needs;
+}
+
+PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics, Diagnostics& diagnostics,
+    const std::function<bool(const std::string&)>& wanted)
+{
+    // Names first (cheap), so that only the pages asked for are planned.
+    NamedPages pages = name_pages(atlas, data, diagnostics);
+    PagePlans result;
+    result.names = std::move(pages.names);
+    const int count = static_cast<int>(pages.instances.size());
+    std::vector<std::size_t> chosen;
+    for (std::size_t i = 0; i < result.names.size(); ++i) {
+        if (wanted(result.names[i])) {
             chosen.push_back(i);
         }
     }
@@ -866,7 +902,7 @@ PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMe
     // Plans are independent (each has its own projection and GEOS context): plan them in parallel.
     tbb::parallel_for(std::size_t{0}, chosen.size(), [&](std::size_t k) {
         const std::size_t i = chosen[k];
-        result.pages[k] = plan_page(atlas, data, metrics, instances[i], static_cast<int>(i) + 1, count);
+        result.pages[k] = plan_page(atlas, data, metrics, pages.instances[i], static_cast<int>(i) + 1, count);
         result.pages[k].name = result.names[i];
     });
     return result;

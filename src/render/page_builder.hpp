@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -112,8 +113,19 @@ struct AtlasData {
     std::map<std::string, std::pair<std::string, std::string>> published_labels;
 };
 
-/// Prepares every thematic layer named by a page or the locator map. Field errors name the YAML position.
-void prepare_layers(const AtlasFile& atlas, AtlasData& data, Diagnostics& diagnostics);
+/// Prepares the thematic layers named in `layers` (once each, for the whole atlas). Field errors
+/// name the YAML position.
+void prepare_layers(const AtlasFile& atlas, AtlasData& data, Diagnostics& diagnostics, const std::set<std::string>& layers);
+
+/// What the pages `wanted` draw, so that a run reads, protects and classifies nothing else: their
+/// layers and locator layers (and the atlas's locator layers, as every page might), and the inputs
+/// that place their extents. Series pages are named from their coverage, which `data` must hold.
+struct PageNeeds {
+    std::set<std::string> layers;
+    std::set<std::string> inputs;
+};
+[[nodiscard]] PageNeeds needs_of_pages(const AtlasFile& atlas, const AtlasData& data,
+    const std::function<bool(const std::string&)>& wanted);
 
 class TextMetrics;
 

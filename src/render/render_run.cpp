@@ -13,18 +13,19 @@
 #include "render/text_metrics.hpp"
 
 #include <nlohmann/json.hpp>
-#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <fnmatch.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
+#include <utility>
 
 namespace migratlas::render {
 
@@ -87,89 +88,6 @@ std::string resolve_path(const Located<std::string>& path, const AtlasFile& atla
     return (std::filesystem::path(atlas.base_dir) / text).lexically_normal().string();
 }
 
-std::set<std::string> used_inputs(const AtlasFile& atlas)
-{
-    std::set<std::string> used;
-    for (const auto& [name, layer] : atlas.layers) {
-        if (!layer.input.value.empty()) {
-            used.insert(layer.input.value);
-        }
-    }
-    for (const auto& page : atlas.pages) {
-        if (!page.extent.input.value.empty()) {
-            used.insert(page.extent.input.value);
-        }
-        if (page.series) {
-            used.insert(page.series->coverage.value);
-        }
-    }
-    return used;
-}
-
-/// Product layers come only through the disclosure gate, from the workspace of the request or the
-/// atlas file's `workspace:`.
-void load_products(const AtlasFile& atlas, const Request& request, AtlasData& data, Diagnostics& diagnostics, Progress& progress)
-{
-    std::vector<ProductRequest> products;
-    const Located<std::string>* first = nullptr;
-    for (const auto& [name, layer] : atlas.layers) {
-        if (layer.product.value.empty()) {
-            continue;
-        }
-        const std::string key = product_input_key(layer);
-        if (std::none_of(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; })) {
-            ProductRequest wanted{key, layer.product.value, {}, layer.product.pos};
-            for (const auto& [column, values] : layer.filter) {
-                wanted.filter.emplace_back(column.value, values);
-            }
-            products.push_back(std::move(wanted));
-        }
-        first = first ? first : &layer.product;
-    }
-    if (products.empty()) {
-        return;
-    }
-    const std::string workspace = !request.workspace.empty() ? request.workspace.string()
-        : !atlas.workspace.value.empty()                     ? resolve_path(atlas.workspace, atlas, request)
-                                                             : std::string();
-    if (workspace.empty()) {
-        throw AtlasError(first->pos, "layer draws product '" + first->value +
-                "': give the workspace (--workspace, or workspace: in the atlas file)");
-    }
-    for (const ProductRequest& wanted : products) {
-        data.published_labels[wanted.product] = {};
-    }
-    for (auto& [key, input] : read_published_products(workspace, products, diagnostics, progress)) {
-        data.inputs[key] = input.layer;
-        const auto wanted = std::find_if(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; });
-        data.published_labels[wanted->product] = {input.suppressed_label, input.unreliable_label};
-    }
-}
-
-AtlasData load_data(const AtlasFile& atlas, const Request& request, Diagnostics& diagnostics, Progress& progress)
-{
-    AtlasData data;
-    load_products(atlas, request, data, diagnostics, progress);
-    for (const auto& name : used_inputs(atlas)) {
-        const InputSpec& input = atlas.inputs.at(name);
-        data.inputs[name] = std::make_shared<FeatureLayer>(read_input_layer(input, resolve_path(input.source, atlas, request), diagnostics));
-    }
-    std::map<std::string, JoinTable> tables;
-    for (const auto& [name, layer] : atlas.layers) {
-        if (layer.join_table.value.empty() || layer.input.value.empty()) {
-            continue;
-        }
-        const TableSpec& spec = atlas.tables.at(layer.join_table.value);
-        if (!tables.count(spec.name)) {
-            tables.emplace(spec.name, read_join_table(spec, resolve_path(spec.path, atlas, request), diagnostics));
-        }
-        auto joined = std::make_shared<FeatureLayer>(*data.inputs.at(layer.input.value));
-        join_table(*joined, tables.at(spec.name), layer.join_on, diagnostics);
-        data.inputs["layer:" + name] = std::move(joined);
-    }
-    return data;
-}
-
 bool matches(const std::string& patterns, const std::string& name)
 {
     if (patterns.empty()) {
@@ -185,6 +103,114 @@ bool matches(const std::string& patterns, const std::string& name)
         at = comma + 1;
     }
     return false;
+}
+
+/// What `layers` draw of workspace products (one request per product or view, in order), and the
+/// workspace they come from (the request's or the atlas file's `workspace:`); AtlasError when
+/// products are drawn and no workspace is given.
+std::pair<std::vector<ProductRequest>, std::string> products_of(const AtlasFile& atlas, const Request& request,
+    const std::set<std::string>& layers)
+{
+    std::vector<ProductRequest> products;
+    const Located<std::string>* first = nullptr;
+    for (const auto& name : layers) {
+        const LayerSpec& layer = atlas.layers.at(name);
+        if (layer.product.value.empty()) {
+            continue;
+        }
+        const std::string key = product_input_key(layer);
+        if (std::none_of(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; })) {
+            ProductRequest wanted{key, layer.product.value, {}, layer.product.pos};
+            for (const auto& [column, values] : layer.filter) {
+                wanted.filter.emplace_back(column.value, values);
+            }
+            products.push_back(std::move(wanted));
+        }
+        first = first ? first : &layer.product;
+    }
+    if (products.empty()) {
+        return {};
+    }
+    const std::string workspace = !request.workspace.empty() ? request.workspace.string()
+        : !atlas.workspace.value.empty()                     ? resolve_path(atlas.workspace, atlas, request)
+                                                             : std::string();
+    if (workspace.empty()) {
+        throw AtlasError(first->pos, "layer draws product '" + first->value +
+                "': give the workspace (--workspace, or workspace: in the atlas file)");
+    }
+    return {std::move(products), workspace};
+}
+
+/// Product layers come only through the disclosure gate; only those of the layers drawn.
+void load_products(const AtlasFile& atlas, const Request& request, const std::set<std::string>& layers, AtlasData& data,
+    Diagnostics& diagnostics, Progress& progress)
+{
+    const auto [products, workspace] = products_of(atlas, request, layers);
+    if (products.empty()) {
+        return;
+    }
+    for (const ProductRequest& wanted : products) {
+        data.published_labels[wanted.product] = {};
+    }
+    for (auto& [key, input] : read_published_products(workspace, products, diagnostics, progress)) {
+        data.inputs[key] = input.layer;
+        const auto wanted = std::find_if(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; });
+        data.published_labels[wanted->product] = {input.suppressed_label, input.unreliable_label};
+    }
+}
+
+void load_input(const AtlasFile& atlas, const Request& request, const std::string& name, AtlasData& data, Diagnostics& diagnostics)
+{
+    if (!data.inputs.count(name)) {
+        const InputSpec& input = atlas.inputs.at(name);
+        data.inputs[name] = std::make_shared<FeatureLayer>(read_input_layer(input, resolve_path(input.source, atlas, request), diagnostics));
+    }
+}
+
+/// Reads what the pages asked for draw, and nothing else: the coverages of page series (every
+/// page is named and numbered, so these always), then the inputs, tables and products of the
+/// layers of the pages chosen; then classifies those layers (over every unit, so that pages compare).
+AtlasData load_data(const AtlasFile& atlas, const Request& request, Diagnostics& diagnostics, Progress& progress)
+{
+    AtlasData data;
+    if (request.pages.empty()) {
+        // Every page is drawn: a missing workspace is said before any input is read.
+        std::set<std::string> every_layer;
+        for (const auto& [name, layer] : atlas.layers) {
+            every_layer.insert(name);
+        }
+        (void)products_of(atlas, request, every_layer);
+    }
+    for (const auto& page : atlas.pages) {
+        if (page.series) {
+            load_input(atlas, request, page.series->coverage.value, data, diagnostics);
+        }
+    }
+    const PageNeeds needs = needs_of_pages(atlas, data, [&](const std::string& name) { return matches(request.pages, name); });
+    load_products(atlas, request, needs.layers, data, diagnostics, progress);
+    for (const auto& name : needs.inputs) {
+        load_input(atlas, request, name, data, diagnostics);
+    }
+    std::map<std::string, JoinTable> tables;
+    for (const auto& name : needs.layers) {
+        const LayerSpec& layer = atlas.layers.at(name);
+        if (layer.input.value.empty()) {
+            continue;
+        }
+        load_input(atlas, request, layer.input.value, data, diagnostics);
+        if (layer.join_table.value.empty()) {
+            continue;
+        }
+        const TableSpec& spec = atlas.tables.at(layer.join_table.value);
+        if (!tables.count(spec.name)) {
+            tables.emplace(spec.name, read_join_table(spec, resolve_path(spec.path, atlas, request), diagnostics));
+        }
+        auto joined = std::make_shared<FeatureLayer>(*data.inputs.at(layer.input.value));
+        join_table(*joined, tables.at(spec.name), layer.join_on, diagnostics);
+        data.inputs["layer:" + name] = std::move(joined);
+    }
+    prepare_layers(atlas, data, diagnostics, needs.layers);
+    return data;
 }
 
 /// Removes the temporary folder unless the run committed (then it is already gone).
@@ -222,6 +248,7 @@ void write_xml_files(const std::filesystem::path& work, const std::vector<const 
     nlohmann::ordered_json manifest;
     manifest["dpi"] = dpi;
     manifest["scale_factor"] = 0.28 / (25.4 / dpi);
+    manifest["png_format"] = std::string(page_png_format);
     manifest["pages"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < pages.size(); ++i) {
         const PagePlan& plan = *pages[i];
@@ -262,8 +289,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     const AtlasFile atlas = parse_atlas_file(request.atlas);
     const int dpi = request.dpi.value_or(atlas.dpi.value);
     progress.start("reading the atlas inputs");
-    AtlasData data = load_data(atlas, request, diagnostics, progress);
-    prepare_layers(atlas, data, diagnostics);
+    const AtlasData data = load_data(atlas, request, diagnostics, progress);
     const FontFiles fonts = find_fonts(atlas.style.font);
     const TextMetrics metrics(fonts);
     const int threads = request.threads > 0 ? request.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -308,42 +334,66 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     outcome.threads = threads;
     std::vector<PageXml> xml(selected.size());
     outcome.pages.resize(selected.size());
-    const auto png_started = Clock::now();
-    std::atomic<std::size_t> done{0};
+    std::optional<PdfDocument> pdf;
+    if (request.pdf) {
+        pdf.emplace(temp.path() / "atlas.pdf");
+    }
+    const auto pages_started = Clock::now();
+    std::size_t next = 0, done = 0;
     std::mutex progress_mutex;
     progress.start("rendering " + std::to_string(selected.size()) + " pages");
-    arena.execute([&] {
-        tbb::parallel_for(std::size_t{0}, selected.size(), [&](std::size_t i) {
-            const auto page_started = Clock::now();
-            const PagePlan& plan = *selected[i];
-            xml[i] = make_page_xml(plan, context, work / "data");
-            if (request.png) {
-                render_png(xml[i], page_frames(plan), dpi, work, temp.path() / (plan.name + ".png"),
-                    temp.path() / "thumbs" / (plan.name + ".png"));
-            }
-            outcome.pages[i] = {plan.name, plan.title, plan.number, seconds_since(page_started), 0};
-            for (const auto& block : plan.legend) {
-                outcome.pages[i].legend_rows += block.rows.size();
-            }
-            const std::lock_guard lock(progress_mutex);
-            progress.update(static_cast<double>(++done) / static_cast<double>(selected.size()));
-        });
-    });
-    progress.finish();
-    outcome.png_seconds = seconds_since(png_started);
-
-    if (request.pdf) {
-        const auto pdf_started = Clock::now();
-        progress.start("writing the PDF");
-        PdfDocument pdf(temp.path() / "atlas.pdf");
-        for (std::size_t i = 0; i < selected.size(); ++i) {
-            pdf.add_page(xml[i], page_frames(*selected[i]), work);
-            progress.update(static_cast<double>(i + 1) / static_cast<double>(selected.size()));
+    // One pipeline over the pages keeps every core busy to the end: XML and PNG of several pages in
+    // parallel while the one PDF (cairo pages must be added in order) takes each page in turn as
+    // soon as its XML is ready, so no serial PDF pass follows the PNG work.
+    const auto make_xml = [&](std::size_t i) {
+        const auto page_started = Clock::now();
+        xml[i] = make_page_xml(*selected[i], context, work / "data");
+        outcome.pages[i].seconds = seconds_since(page_started);
+        return i;
+    };
+    const auto add_pdf_page = [&](std::size_t i) {
+        if (pdf) {
+            const auto pdf_started = Clock::now();
+            pdf->add_page(xml[i], page_frames(*selected[i]), work);
+            outcome.pdf_seconds += seconds_since(pdf_started);
         }
-        pdf.finish();
-        progress.finish();
-        outcome.pdf_seconds = seconds_since(pdf_started);
+        return i;
+    };
+    const auto draw_png = [&](std::size_t i) {
+        const auto page_started = Clock::now();
+        const PagePlan& plan = *selected[i];
+        if (request.png) {
+            render_png(xml[i], page_frames(plan), dpi, work, temp.path() / (plan.name + ".png"),
+                temp.path() / "thumbs" / (plan.name + ".png"));
+        }
+        PageOutcome& page = outcome.pages[i];
+        page = {plan.name, plan.title, plan.number, page.seconds + seconds_since(page_started), 0};
+        for (const auto& block : plan.legend) {
+            page.legend_rows += block.rows.size();
+        }
+        const std::lock_guard lock(progress_mutex);
+        progress.update(static_cast<double>(++done) / static_cast<double>(selected.size()));
+    };
+    arena.execute([&] {
+        tbb::parallel_pipeline(static_cast<std::size_t>(threads) * 2,
+            tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
+                [&](tbb::flow_control& control) {
+                    if (next == selected.size()) {
+                        control.stop();
+                    }
+                    return next++;
+                }) &
+                tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::parallel, make_xml) &
+                tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::serial_in_order, add_pdf_page) &
+                tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, draw_png));
+    });
+    if (pdf) {
+        const auto finish_started = Clock::now();
+        pdf->finish();
+        outcome.pdf_seconds += seconds_since(finish_started);
     }
+    progress.finish();
+    outcome.png_seconds = seconds_since(pages_started);
 
     write_file_atomically(temp.path() / "classes.json", classes_json(data));
     std::vector<IndexEntry> entries;

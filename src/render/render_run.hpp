@@ -32,7 +32,7 @@ struct PageOutcome {
     std::string name;
     std::string title;
     int number = 0;
-    double seconds = 0;        ///< planning, data files, XML and PNG of this page
+    double seconds = 0;        ///< data files, XML and PNG of this page
     std::size_t legend_rows = 0;
 };
 
@@ -41,8 +41,8 @@ struct Outcome {
     std::size_t pages_in_atlas = 0;
     std::filesystem::path pdf;              ///< empty when not written
     double load_seconds = 0;                ///< reading inputs and classifying
-    double png_seconds = 0;                 ///< wall time of the parallel page rendering
-    double pdf_seconds = 0;
+    double png_seconds = 0;                 ///< wall time of the pages: XML, PNG and, overlapped, the PDF
+    double pdf_seconds = 0;                 ///< time spent drawing the PDF pages (part of png_seconds)
     double total_seconds = 0;
     int threads = 1;
 };
