@@ -199,7 +199,8 @@ int stacking_rank(const nlohmann::json& layer)
         return drawing_rank(layer["atlas_type"].get<std::string>());
     }
     const std::string geometry = layer.value("geometry", "polygon");
-    return geometry == "line" ? drawing_rank("corridors") : geometry == "point" ? drawing_rank("points") : drawing_rank("choropleth");  // not a product name
+    // A polygon layer the atlas does not style is the map's ground (light grey): under the choropleths.
+    return geometry == "line" ? drawing_rank("corridors") : geometry == "point" ? drawing_rank("points") : drawing_rank("fill");  // not a product name
 }
 
 /// classes.json carries colours for classes, symbols and corridors only: the atlas's context
@@ -344,7 +345,9 @@ nlohmann::json viewer_layer_of(const nlohmann::json& atlas_layer, const Tileset&
             classes.push_back(std::move(entry));
         }
         layer["classes"] = std::move(classes);
-        layer["group"] = served["id"];  // choropleths of the same units are alternatives
+        // Choropleths are alternatives: one fills the units at a time, even when two come from
+        // different vector layers of the same units (views of unit_flows and estimates, say).
+        layer["group"] = "choropleths";
     } else if (kind == "symbols" && atlas_layer.contains("max_value")) {
         layer["size"] = {{"property", field}, {"max_value", atlas_layer["max_value"]},
             {"max_radius", pixels(atlas_layer.value("max_size_mm", 12.0)) / 2}};
@@ -409,7 +412,7 @@ void apply_atlas_classes(nlohmann::json& config, const nlohmann::json& classes, 
         layers.push_back(std::move(layer));
     }
     // Generated layers of vector layers the atlas does not style stay, stacked by their geometry
-    // among the atlas's (polygons with the choropleths, under the atlas's boundaries).
+    // among the atlas's (polygons with the fills, under the choropleths and boundaries).
     for (const auto& layer : config["layers"]) {
         if (!covered.contains({layer["tileset"].get<std::string>(), layer["source_layer"].get<std::string>()})) {
             layers.push_back(layer);

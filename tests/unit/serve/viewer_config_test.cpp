@@ -77,7 +77,7 @@ TEST_F(ServeViewerConfig, AtlasClassesGiveTheSameClassesColoursAndHatches)
     EXPECT_EQ((*arrivals)["value"]["status"], "persons_status");
     ASSERT_EQ((*arrivals)["classes"].size(), 3U);
     EXPECT_EQ((*arrivals)["classes"][1], (nlohmann::json{{"min", 2000}, {"max", 5000}, {"colour", "#fdbb84"}, {"label", "2,001 - 5,000"}}));
-    EXPECT_EQ((*arrivals)["group"], "units");
+    EXPECT_EQ((*arrivals)["group"], "choropleths");
     EXPECT_EQ((*layer(config, "born_abroad"))["visible"], false) << "a second choropleth of the same units starts hidden";
     // The popup qualifies values by their status and CV columns instead of listing them.
     bool cv_row = false;
