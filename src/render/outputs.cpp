@@ -46,7 +46,7 @@ nlohmann::ordered_json hatches(const PreparedLayer& layer)
 
 } // namespace
 
-std::string classes_json(const AtlasData& data)
+std::string classes_json(const AtlasData& data, const std::string& atlas_title)
 {
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();
     for (const auto& [name, layer] : data.layers) {
@@ -87,6 +87,9 @@ std::string classes_json(const AtlasData& data)
     }
     nlohmann::ordered_json root;
     root["format"] = "migratlas-classes/1";
+    if (!atlas_title.empty()) {
+        root["title"] = atlas_title;
+    }
     root["layers"] = layers;
     return root.dump(2) + "\n";
 }

@@ -10,8 +10,9 @@
 
 namespace migratlas::render {
 
-/// Deterministic JSON (no timestamps) of the prepared layers, in name order.
-[[nodiscard]] std::string classes_json(const AtlasData& data);
+/// Deterministic JSON (no timestamps) of the prepared layers, in name order, with the atlas's
+/// title (the viewer's heading; omitted when empty).
+[[nodiscard]] std::string classes_json(const AtlasData& data, const std::string& atlas_title);
 
 struct IndexEntry {
     std::string name, title, subtitle, png, thumbnail;

@@ -395,7 +395,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     progress.finish();
     outcome.png_seconds = seconds_since(pages_started);
 
-    write_file_atomically(temp.path() / "classes.json", classes_json(data));
+    write_file_atomically(temp.path() / "classes.json", classes_json(data, atlas.title));
     std::vector<IndexEntry> entries;
     for (const auto* plan : selected) {
         entries.push_back({plan->name, plan->title, plan->subtitle, request.png ? plan->name + ".png" : "atlas.pdf",

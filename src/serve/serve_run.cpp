@@ -130,16 +130,18 @@ nlohmann::json viewer_config_for(const Request& request, const std::vector<const
     std::error_code ignored;
     const bool has_package = !request.data_dir.empty() && std::filesystem::is_regular_file(package_path, ignored);
     auto config = default_viewer_config(tilesets, has_package);
+    bool atlas_title = false;
     if (!request.classes_file.empty()) {
-        apply_atlas_classes(config, read_atlas_classes(request.classes_file), tilesets, request.classes_file.string(),
-            diagnostics);
+        const auto classes = read_atlas_classes(request.classes_file);
+        atlas_title = classes.contains("title");
+        apply_atlas_classes(config, classes, tilesets, request.classes_file.string(), diagnostics);
     }
     if (has_package) {
         std::ifstream in(package_path, std::ios::binary);
         const auto package = nlohmann::json::parse(in, nullptr, false);
         if (package.is_object()) {
             attach_series(config, package);
-            if (package.contains("title") && package["title"].is_string()) {
+            if (!atlas_title && package.contains("title") && package["title"].is_string()) {
                 config["title"] = package["title"];
             }
         } else {

@@ -390,6 +390,9 @@ nlohmann::json read_atlas_classes(const std::filesystem::path& path)
 void apply_atlas_classes(nlohmann::json& config, const nlohmann::json& classes, const std::vector<const Tileset*>& tilesets,
     const std::string& origin, Diagnostics& diagnostics)
 {
+    if (classes.contains("title") && classes["title"].is_string() && !classes["title"].get<std::string>().empty()) {
+        config["title"] = classes["title"];  // the atlas's title heads its viewer too
+    }
     nlohmann::json layers = nlohmann::json::array();
     std::set<std::pair<std::string, std::string>> covered;
     std::set<std::string> groups_seen;

@@ -126,6 +126,11 @@ TEST_F(ServeViewerConfig, AtlasLayersAreDrawnInThePagesOrderWithTheirContextColo
         order.push_back(entry["id"]);
     }
     EXPECT_EQ(order, (std::vector<std::string>{"d_fill", "c_share", "b_lines", "atlas-corridors", "a_points"}));
+    EXPECT_NE(config["title"], "Demo atlas") << "classes.json without a title keeps the generated one";
+    auto titled = nlohmann::json::parse(render_classes);
+    titled["title"] = "Demo atlas";
+    apply_atlas_classes(config, titled, {&m_tileset}, "classes.json", diagnostics);
+    EXPECT_EQ(config["title"], "Demo atlas");
     EXPECT_EQ((*layer(config, "d_fill"))["geometry"], "polygon");
     EXPECT_EQ((*layer(config, "d_fill"))["colour"], "#e4e4e4");
     EXPECT_FALSE(layer(config, "d_fill")->contains("value"));
