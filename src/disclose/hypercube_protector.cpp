@@ -115,6 +115,38 @@ private:
 
     [[nodiscard]] Combo evaluate(const std::vector<const AxisOption*>& combo, const Ledger& ledger, double cost_limit) const;
     void accept(const std::vector<const AxisOption*>& combo, const Combo& steps, Ledger& ledger);
+    /// Calls visit(key, sign, corner, share) for every cell of the hypercube `combo` spans (every
+    /// combination of its axes' coordinates); stops, returning false, when visit returns false.
+    template <typename Visit>
+    bool for_each_cell(const std::vector<const AxisOption*>& combo, Visit&& visit) const
+    {
+        const std::size_t rank = combo.size();
+        std::array<std::size_t, 32> index{};
+        while (true) {
+            CellKey key = 0;
+            int sign = 1;
+            bool corner = true;
+            double share = 1.0;
+            for (std::size_t d = 0; d < rank; ++d) {
+                const AxisCoord& coord = combo[d]->coords[index[d]];
+                key += static_cast<CellKey>(coord.node) * m_cube.stride(d);
+                sign *= coord.sign;
+                corner = corner && coord.corner;
+                share *= coord.share;
+            }
+            if (!visit(key, sign, corner, share)) {
+                return false;
+            }
+            std::size_t d = 0;
+            while (d < rank && ++index[d] == combo[d]->coords.size()) {
+                index[d] = 0;
+                ++d;
+            }
+            if (d == rank) {
+                return true;
+            }
+        }
+    }
     [[nodiscard]] std::int64_t protection(const Ledger& ledger, std::size_t m, std::int64_t value) const;
     [[nodiscard]] std::int64_t gain(const Ledger& ledger, const Combo& steps, const std::vector<std::int64_t>& values) const;
     [[nodiscard]] std::int64_t missing(const Ledger& ledger, const std::vector<std::int64_t>& values) const;
@@ -358,20 +390,7 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
     Combo result;
     result.up.assign(m_measures, static_cast<double>(unbounded));
     result.down.assign(m_measures, static_cast<double>(unbounded));
-    const std::size_t rank = combo.size();
-    std::array<std::size_t, 32> index{};
-    while (true) {
-        CellKey key = 0;
-        int sign = 1;
-        bool corner = true;
-        double share = 1.0;
-        for (std::size_t d = 0; d < rank; ++d) {
-            const AxisCoord& coord = combo[d]->coords[index[d]];
-            key += static_cast<CellKey>(coord.node) * m_cube.stride(d);
-            sign *= coord.sign;
-            corner = corner && coord.corner;
-            share *= coord.share;
-        }
+    const bool complete = for_each_cell(combo, [&](CellKey key, int sign, bool corner, double share) {
         const CellId* cell = m_cube.find(key);
         if (!m_cube.published(key)) {
             // an unpublished cell moves freely
@@ -383,7 +402,7 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
         if (result.cost > cost_limit || std::isinf(result.cost)) {
             // Not every corner was seen: the steps are not proven, the hypercube must not be used.
             result.truncated = true;
-            return result;
+            return false;
         }
         if (corner) {
             // The leaf moves down by share * step (up moves at - corners, down moves at + corners)
@@ -398,14 +417,10 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
                 side[m] = std::min(side[m], std::max(0.0, left) / share);
             }
         }
-        std::size_t d = 0;
-        while (d < rank && ++index[d] == combo[d]->coords.size()) {
-            index[d] = 0;
-            ++d;
-        }
-        if (d == rank) {
-            break;
-        }
+        return true;
+    });
+    if (!complete) {
+        return result;
     }
     for (std::size_t m = 0; m < m_measures; ++m) {
         result.up[m] = std::floor(result.up[m] + 1e-9);
@@ -416,20 +431,7 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
 
 void Protector::accept(const std::vector<const AxisOption*>& combo, const Combo& steps, Ledger& ledger)
 {
-    const std::size_t rank = combo.size();
-    std::array<std::size_t, 32> index{};
-    while (true) {
-        CellKey key = 0;
-        int sign = 1;
-        bool corner = true;
-        double share = 1.0;
-        for (std::size_t d = 0; d < rank; ++d) {
-            const AxisCoord& coord = combo[d]->coords[index[d]];
-            key += static_cast<CellKey>(coord.node) * m_cube.stride(d);
-            sign *= coord.sign;
-            corner = corner && coord.corner;
-            share *= coord.share;
-        }
+    for_each_cell(combo, [&](CellKey key, int sign, bool corner, double share) {
         if (m_cube.published(key)) {
             const CellId cell = m_cube.find_or_add(key);
             if (!m_cube.hidden(cell)) {
@@ -447,15 +449,8 @@ void Protector::accept(const std::vector<const AxisOption*>& combo, const Combo&
                 }
             }
         }
-        std::size_t d = 0;
-        while (d < rank && ++index[d] == combo[d]->coords.size()) {
-            index[d] = 0;
-            ++d;
-        }
-        if (d == rank) {
-            break;
-        }
-    }
+        return true;
+    });
     for (std::size_t m = 0; m < m_measures; ++m) {
         ledger.upper[m] = saturating_add(ledger.upper[m], to_count(steps.up[m]));
         ledger.lower[m] = saturating_add(ledger.lower[m], to_count(steps.down[m]));
