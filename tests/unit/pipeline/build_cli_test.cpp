@@ -1,6 +1,7 @@
 // `migratlas build` end to end: the demo atlas from another directory (the same events as the
 // pipeline golden), bad build sections reported at their YAML positions before anything runs, a
 // stage's setting error placed in the atlas file, and an output folder that is not a build refused.
+#include "cli_run.hpp"
 #include "test_files.hpp"
 
 #include <gtest/gtest.h>
@@ -17,28 +18,9 @@ using migratlas::test::TempDir;
 
 namespace {
 
-struct CliRun {
-    int exit_code = -1;
-    std::string out, err;
-};
-
-std::string slurp(const std::filesystem::path& path)
-{
-    std::ifstream file(path, std::ios::binary);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
-CliRun run_in(const std::filesystem::path& cwd, const std::string& arguments)
-{
-    const auto out = cwd / "cli.out";
-    const auto err = cwd / "cli.err";
-    const std::string command = "cd '" + cwd.string() + "' && '" + MIGRATLAS_BINARY + "' " + arguments + " >'" + out.string() +
-        "' 2>'" + err.string() + "'";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-}
+using migratlas::test::CliRun;
+using migratlas::test::run_in;
+using migratlas::test::slurp;
 
 std::size_t data_lines(const std::filesystem::path& csv)
 {

@@ -1,5 +1,7 @@
-// Shared by the render tests: run the real migratlas executable, read PNG files (libpng).
+// Shared by the render tests: run the real migratlas executable (cli_run.hpp), read PNG files (libpng).
 #pragma once
+
+#include "cli_run.hpp"
 
 #include <png.h>
 
@@ -12,38 +14,6 @@
 #include <vector>
 
 namespace migratlas::test {
-
-struct CliRun {
-    int exit_code = -1;
-    std::string out, err;
-};
-
-inline std::string slurp(const std::filesystem::path& path)
-{
-    std::string text;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-        char buffer[4096];
-        std::size_t n = 0;
-        while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
-            text.append(buffer, n);
-        }
-        std::fclose(f);
-    }
-    return text;
-}
-
-inline CliRun run_cli(const std::filesystem::path& scratch, const std::string& arguments)
-{
-    const auto out = scratch / "cli.out";
-    const auto err = scratch / "cli.err";
-    const std::string command = std::string("'") + MIGRATLAS_BINARY + "' " + arguments + " >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int status = std::system(command.c_str());
-    CliRun run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = slurp(out);
-    run.err = slurp(err);
-    return run;
-}
 
 /// An 8-bit RGBA image.
 struct Rgba {
