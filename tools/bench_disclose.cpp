@@ -380,6 +380,7 @@ int main(int argc, char** argv)
     Cube cube = options.flows_csv.empty() ? generate(options) : load_flows(options);
     const double generate_s = seconds_since(start);
     ProtectionRule rule;
+    rule.threads = options.threads;
     std::int64_t leaves = 0;
     std::int64_t persons = 0;
     for (CellId cell = 0; cell < cube.size(); ++cell) {
@@ -423,16 +424,18 @@ int main(int argc, char** argv)
     std::printf("cells %lld (non-zero leaves %lld, persons %lld)  built in %.2f s\n",
         static_cast<long long>(report.cells), static_cast<long long>(leaves), static_cast<long long>(persons), generate_s);
     std::printf("protect: primary %lld, secondary %lld (hidden leaves %lld, zeros included; %lld non-zero leaves), persons in hidden leaves %lld (%.1f%%; "
-                "in all hidden cells, margins included, %lld), local moves %lld, fallbacks %lld: %.2f s wall, %.2f s CPU\n",
+                "in all hidden cells, margins included, %lld), local moves %lld, fallbacks %lld, speculative reruns %lld: %.2f s wall, %.2f s CPU\n",
         static_cast<long long>(report.primary), static_cast<long long>(report.secondary),
         static_cast<long long>(hidden_leaves), static_cast<long long>(leaves), static_cast<long long>(leaf_persons_hidden),
         100.0 * static_cast<double>(leaf_persons_hidden) / static_cast<double>(persons), static_cast<long long>(report.persons_hidden),
-        static_cast<long long>(report.local_moves), static_cast<long long>(report.fallbacks), protect_s, protect_cpu);
+        static_cast<long long>(report.local_moves), static_cast<long long>(report.fallbacks),
+        static_cast<long long>(report.speculative_reruns), protect_s, protect_cpu);
     std::printf("attack (the audit's LP): %zu hidden, %zu components (largest %zu), %zu LP solves, %zu exposed: %.2f s wall, %.2f s CPU\n",
         attacked.hidden, attacked.components, attacked.largest_component, attacked.lp_solves, attacked.exposed.size(), attack_s, attack_cpu);
     std::printf("RESULT cells=%lld primary=%lld secondary=%lld leaf_persons_hidden=%lld protect_s=%.3f protect_cpu=%.3f attack_s=%.3f attack_cpu=%.3f exposed=%zu\n",
         static_cast<long long>(report.cells), static_cast<long long>(report.primary), static_cast<long long>(report.secondary),
-        static_cast<long long>(leaf_persons_hidden), protect_s, protect_cpu, attack_s, attack_cpu, attacked.exposed.size());
+        static_cast<long long>(leaf_persons_hidden), protect_s, protect_cpu, attack_s, attack_cpu,
+        attacked.exposed.size());
     if (!options.out.empty()) {
         write_export(cube, options.out, rule.primary.threshold);
     }

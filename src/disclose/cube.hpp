@@ -68,9 +68,11 @@ public:
     /// at `_T` in one of them is not published.
     void set_separate(std::uint32_t dimensions) { m_separate = dimensions; }
     [[nodiscard]] std::uint32_t separate() const { return m_separate; }
-    [[nodiscard]] bool published(CellKey key) const
+    [[nodiscard]] bool published(CellKey key) const { return published_breakdown(breakdown(key)); }
+    /// published() of a cell given its breakdown (bit d set: not `_T` in dimension d), for callers
+    /// that walk many cells and know it without decoding the key.
+    [[nodiscard]] bool published_breakdown(std::uint32_t bits) const
     {
-        const std::uint32_t bits = breakdown(key);
         return (bits & m_separate) == m_separate && in_view(bits);
     }
     /// True when the published tables state that the cell at `key` is the sum of its children in
