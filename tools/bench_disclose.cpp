@@ -8,7 +8,7 @@
 // datapackage.json) so the script can time `migratlas audit` end to end on the same cells.
 //
 // Usage: bench_disclose [--level2 N] [--level3 N] [--nationalities N] [--persons N] [--seed N]
-//                       [--flows-csv F --units-csv U] [--out DIR]
+//                       [--flows-csv F --units-csv U] [--threads N] [--protect-only] [--out DIR]
 #include "disclose/attack.hpp"
 #include "disclose/cube.hpp"
 #include "disclose/hypercube_protector.hpp"
@@ -424,12 +424,11 @@ int main(int argc, char** argv)
     std::printf("cells %lld (non-zero leaves %lld, persons %lld)  built in %.2f s\n",
         static_cast<long long>(report.cells), static_cast<long long>(leaves), static_cast<long long>(persons), generate_s);
     std::printf("protect: primary %lld, secondary %lld (hidden leaves %lld, zeros included; %lld non-zero leaves), persons in hidden leaves %lld (%.1f%%; "
-                "in all hidden cells, margins included, %lld), local moves %lld, fallbacks %lld, speculative reruns %lld: %.2f s wall, %.2f s CPU\n",
+                "in all hidden cells, margins included, %lld), local moves %lld, fallbacks %lld: %.2f s wall, %.2f s CPU\n",
         static_cast<long long>(report.primary), static_cast<long long>(report.secondary),
         static_cast<long long>(hidden_leaves), static_cast<long long>(leaves), static_cast<long long>(leaf_persons_hidden),
         100.0 * static_cast<double>(leaf_persons_hidden) / static_cast<double>(persons), static_cast<long long>(report.persons_hidden),
-        static_cast<long long>(report.local_moves), static_cast<long long>(report.fallbacks),
-        static_cast<long long>(report.speculative_reruns), protect_s, protect_cpu);
+        static_cast<long long>(report.local_moves), static_cast<long long>(report.fallbacks), protect_s, protect_cpu);
     std::printf("attack (the audit's LP): %zu hidden, %zu components (largest %zu), %zu LP solves, %zu exposed: %.2f s wall, %.2f s CPU\n",
         attacked.hidden, attacked.components, attacked.largest_component, attacked.lp_solves, attacked.exposed.size(), attack_s, attack_cpu);
     std::printf("RESULT cells=%lld primary=%lld secondary=%lld leaf_persons_hidden=%lld protect_s=%.3f protect_cpu=%.3f attack_s=%.3f attack_cpu=%.3f exposed=%zu\n",

@@ -5,14 +5,7 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
-#include <exception>
-#include <memory>
-#include <mutex>
-#include <thread>
 #include <numeric>
 #include <optional>
 #include <unordered_map>
@@ -63,98 +56,11 @@ struct Ledger {
     std::unordered_map<CellKey, std::vector<double>> lowered_down;
 };
 
-/// What protecting one primary cell depended on and did: every cell whose status it read lies in
-/// one of the boxes (per dimension a sorted set of nodes; the box's cells are their product), and
-/// `hidden` lists the cells it made secondary, in order. Values never change, so a run that read
-/// no cell hidden since gives the same result again: that is what makes speculation exact.
-struct Footprint {
-    std::vector<std::vector<std::vector<NodeId>>> boxes;
-    /// The hypercube search's reads, tighter than one box: per dimension the sorted nodes of each
-    /// kept option, and which combinations of options (mixed radix over their counts) were
-    /// evaluated (the others were pruned by their lines, which the boxes hold).
-    std::vector<std::vector<std::vector<NodeId>>> option_nodes;
-    std::vector<bool> evaluated;
-    std::vector<CellKey> hidden;
-
-    [[nodiscard]] bool reads(const Cube& cube, CellKey key) const
-    {
-        const bool in_box = std::any_of(boxes.begin(), boxes.end(), [&](const std::vector<std::vector<NodeId>>& box) {
-            for (std::size_t d = 0; d < box.size(); ++d) {
-                if (!std::binary_search(box[d].begin(), box[d].end(), cube.coord(key, d))) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        return in_box || searched(cube, key);
-    }
-
-private:
-    [[nodiscard]] bool searched(const Cube& cube, CellKey key) const
-    {
-        if (option_nodes.empty()) {
-            return false;
-        }
-        // The options holding the cell's coordinate, per dimension; the cell was read when some
-        // evaluated combination takes one of them in every dimension. (At most 6 options are
-        // kept per dimension: search_width.)
-        const std::size_t rank = option_nodes.size();
-        std::array<std::array<std::uint8_t, 8>, 32> holding{};
-        std::array<std::size_t, 32> count{};
-        for (std::size_t d = 0; d < rank; ++d) {
-            const NodeId node = cube.coord(key, d);
-            for (std::size_t i = 0; i < option_nodes[d].size(); ++i) {
-                if (std::binary_search(option_nodes[d][i].begin(), option_nodes[d][i].end(), node)) {
-                    holding[d][count[d]++] = static_cast<std::uint8_t>(i);
-                }
-            }
-            if (count[d] == 0) {
-                return false;
-            }
-        }
-        std::array<std::size_t, 32> pick{};
-        while (true) {
-            std::size_t index = 0;
-            for (std::size_t d = rank; d-- > 0;) {
-                index = index * option_nodes[d].size() + holding[d][pick[d]];
-            }
-            if (evaluated[index]) {
-                return true;
-            }
-            std::size_t d = 0;
-            while (d < rank && ++pick[d] == count[d]) {
-                pick[d] = 0;
-                ++d;
-            }
-            if (d == rank) {
-                return false;
-            }
-        }
-    }
-};
-
-enum class JobState { pending, running, done };
-
-/// One primary protected ahead of its turn, on a worker's copy of the cube.
-struct SpeculativeJob {
-    CellId cell = 0;
-    JobState state = JobState::pending;
-    int runs = 0;
-    std::size_t checked = 0;  ///< commits' hidden cells checked against the footprint so far
-    Footprint footprint;
-    std::vector<CellCertificate> certificates;
-    std::int64_t local_moves = 0;
-    std::int64_t fallbacks = 0;
-};
-
 class Protector {
 public:
     Protector(Cube& cube, const ProtectionRule& rule) : m_cube(cube), m_rule(rule), m_measures(cube.measures().size()) {}
 
     ProtectionReport run(std::vector<CellCertificate>* certificates);
-    /// Primaries protected speculatively, not in their serial order, over the whole run: those
-    /// run again because a cell they had read was hidden before their turn.
-    [[nodiscard]] std::int64_t reruns() const { return m_reruns; }
     /// Certify mode: moves may use hidden cells only, nothing is hidden, every measure counts.
     void certify(const std::vector<CellId>& cells, std::vector<CellCertificate>& certificates)
     {
@@ -211,7 +117,8 @@ private:
     void accept(const std::vector<const AxisOption*>& combo, const Combo& steps, Ledger& ledger);
     /// Calls visit(key, published, sign, corner, share) for every cell of the hypercube `combo`
     /// spans (every combination of its axes' coordinates); stops, returning false, when visit
-    /// returns false.
+    /// returns false. `published` comes from the coordinates it combines: decoding each key
+    /// again was a tenth of the protection time.
     template <typename Visit>
     bool for_each_cell(const std::vector<const AxisOption*>& combo, Visit&& visit) const
     {
@@ -249,39 +156,13 @@ private:
     [[nodiscard]] std::int64_t missing(const Ledger& ledger, const std::vector<std::int64_t>& values) const;
     [[nodiscard]] static std::vector<std::size_t> search_width(const std::vector<std::vector<AxisOption>>& axes);
     void protect_cell(CellId cell, std::vector<CellCertificate>* certificates);
-    /// Protects `cells` in order, as the serial loop would, with `threads` threads: see run().
-    void protect_speculatively(const std::vector<CellId>& cells, unsigned threads, std::vector<CellCertificate>* certificates);
-    /// Protects `cell` on this protector's cube (a worker's copy), records what it read and hid
-    /// in `job`, then restores the cube to what it was.
-    void speculate(SpeculativeJob& job, bool want_certificates);
-    void hide(CellId cell)
-    {
-        m_cube.set_status(cell, CellStatus::secondary);
-        if (m_footprint != nullptr) {
-            m_footprint->hidden.push_back(m_cube.key(cell));
-        }
-    }
-    /// Records that statuses of cells in the product of `box` were read (when recording).
-    void read_box(std::vector<std::vector<NodeId>> box)
-    {
-        if (m_footprint == nullptr) {
-            return;
-        }
-        for (std::vector<NodeId>& nodes : box) {
-            std::sort(nodes.begin(), nodes.end());
-            nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-        }
-        m_footprint->boxes.push_back(std::move(box));
-    }
 
     Cube& m_cube;
     const ProtectionRule& m_rule;
     std::size_t m_measures;
     std::int64_t m_fallbacks = 0;
     std::int64_t m_local_moves = 0;
-    std::int64_t m_reruns = 0;
     bool m_certify = false;
-    Footprint* m_footprint = nullptr;  ///< set while a run records what it reads and hides
     [[nodiscard]] bool needs(std::int64_t value) const { return m_certify || is_primary(value, m_rule.primary); }
 };
 
@@ -558,7 +439,7 @@ void Protector::accept(const std::vector<const AxisOption*>& combo, const Combo&
         if (published) {
             const CellId cell = m_cube.find_or_add(key);
             if (!m_cube.hidden(cell)) {
-                hide(cell);
+                m_cube.set_status(cell, CellStatus::secondary);
             }
         }
         if (corner) {
@@ -645,35 +526,6 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
         axes.push_back(options(key, d));
     }
     const std::vector<std::size_t> keep = search_width(axes);
-    if (m_footprint != nullptr) {
-        // The search reads the hypercubes it evaluates, and the primary's own lines of every option.
-        std::size_t combinations = 1;
-        m_footprint->option_nodes.assign(axes.size(), {});
-        for (std::size_t d = 0; d < axes.size(); ++d) {
-            for (std::size_t i = 0; i < keep[d]; ++i) {
-                std::vector<NodeId> nodes;
-                for (const AxisCoord& coord : axes[d][i].coords) {
-                    nodes.push_back(coord.node);
-                }
-                std::sort(nodes.begin(), nodes.end());
-                m_footprint->option_nodes[d].push_back(std::move(nodes));
-            }
-            combinations *= keep[d];
-        }
-        m_footprint->evaluated.assign(combinations, false);
-        for (std::size_t d = 0; d < axes.size(); ++d) {
-            std::vector<std::vector<NodeId>> line(axes.size());
-            for (std::size_t e = 0; e < axes.size(); ++e) {
-                line[e].push_back(m_cube.coord(key, e));
-            }
-            for (const AxisOption& option : axes[d]) {
-                for (const AxisCoord& coord : option.coords) {
-                    line[d].push_back(coord.node);
-                }
-            }
-            read_box(std::move(line));
-        }
-    }
     // Moves add up: each accepted hypercube raises (and lowers) the cell by as much as the leaves it
     // lowers still allow after the earlier moves, so many cheap moves through cells that are hidden
     // anyway can protect a cell that no single move protects.
@@ -704,13 +556,6 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
                 tried.truncated = true;
             } else {
                 tried = evaluate(combo, ledger, limit + 1e-9);
-                if (m_footprint != nullptr) {
-                    std::size_t index = 0;
-                    for (std::size_t e = axes.size(); e-- > 0;) {
-                        index = index * keep[e] + pick[e];
-                    }
-                    m_footprint->evaluated[index] = true;
-                }
             }
             const std::int64_t tried_gain = !tried.truncated && tried.cost <= limit + 1e-9 && std::isfinite(tried.cost)
                 ? gain(ledger, tried, values)
@@ -756,15 +601,12 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
             continue;
         }
         const std::int64_t target = m_rule.protection_level - std::min(ledger.lower[m], values[m]);
-        std::vector<std::vector<NodeId>> nodes_read;
-        const auto changed = local_move(m_cube, cell, m, target, [this](std::int64_t value) { return weight(value); }, {},
-            m_footprint != nullptr ? &nodes_read : nullptr);
-        read_box(std::move(nodes_read));
+        const auto changed = local_move(m_cube, cell, m, target, [this](std::int64_t value) { return weight(value); });
         if (changed) {
             for (const CellKey changed_key : *changed) {
                 const CellId hidden = m_cube.find_or_add(changed_key);
                 if (!m_cube.hidden(hidden)) {
-                    hide(hidden);
+                    m_cube.set_status(hidden, CellStatus::secondary);
                 }
             }
             ledger.upper[m] = std::max(ledger.upper[m], target);
@@ -774,183 +616,15 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
     if (!m_certify && missing(ledger, values) > 0) {
         const std::vector<AxisOption> chains = fallback(key);
         std::vector<const AxisOption*> combo;
-        std::vector<std::vector<NodeId>> box;
         for (const AxisOption& option : chains) {
             combo.push_back(&option);
-            box.emplace_back();
-            for (const AxisCoord& coord : option.coords) {
-                box.back().push_back(coord.node);
-            }
         }
-        read_box(std::move(box));
         const Combo steps = evaluate(combo, ledger, std::numeric_limits<double>::infinity());
         accept(combo, steps, ledger);
         ++m_fallbacks;
     }
     if (certificates != nullptr) {
         certificates->push_back(CellCertificate{cell, ledger.upper, ledger.lower});
-    }
-}
-
-void Protector::speculate(SpeculativeJob& job, bool want_certificates)
-{
-    job.footprint = Footprint{};
-    job.certificates.clear();
-    ++job.runs;
-    const std::int64_t local_moves = m_local_moves;
-    const std::int64_t fallbacks = m_fallbacks;
-    m_footprint = &job.footprint;
-    protect_cell(job.cell, want_certificates ? &job.certificates : nullptr);
-    m_footprint = nullptr;
-    job.local_moves = m_local_moves - local_moves;
-    job.fallbacks = m_fallbacks - fallbacks;
-    for (const CellKey key : job.footprint.hidden) {
-        m_cube.set_status(*m_cube.find(key), CellStatus::published);  // back to the shared state
-    }
-}
-
-void Protector::protect_speculatively(const std::vector<CellId>& cells, unsigned threads,
-    std::vector<CellCertificate>* certificates)
-{
-    // Most of the time goes to primaries whose protection reads only cells near them. So each
-    // thread protects one of the next primaries (a window of them) ahead of its turn, on its own
-    // copy of the cube as it stands, and the results are committed in the serial order. Values
-    // never change and statuses only go from published to hidden, so a run that read no cell
-    // hidden by the commits since its copy was taken is exactly what the serial loop does in its
-    // turn, and is applied; one that did is run again. The first job of the window always
-    // commits after its run, so the work goes on. The pattern is the serial one whatever the
-    // thread count.
-    const std::size_t window_size = 16 * static_cast<std::size_t>(threads);
-    std::vector<Cube> copies(threads, m_cube);
-    std::vector<std::unique_ptr<Protector>> workers;
-    for (Cube& copy : copies) {
-        workers.push_back(std::make_unique<Protector>(copy, m_rule));
-    }
-    std::vector<std::size_t> synced(threads, 0);  // how much of the log each copy has
-    std::vector<CellKey> hidden_log;              // every cell hidden by the commits, in order
-    std::deque<SpeculativeJob> window;
-    std::size_t next_cell = 0;
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::exception_ptr error;
-    auto on_one_line = [&](CellId a, CellId b) {
-        std::size_t differ = 0;
-        for (std::size_t d = 0; d < m_cube.rank(); ++d) {
-            differ += m_cube.coord(m_cube.key(a), d) != m_cube.coord(m_cube.key(b), d) ? 1 : 0;
-        }
-        return differ <= 1;
-    };
-    auto stale = [&](SpeculativeJob& job) {
-        for (; job.checked < hidden_log.size(); ++job.checked) {
-            if (job.footprint.reads(m_cube, hidden_log[job.checked])) {
-                return true;
-            }
-        }
-        return false;
-    };
-    auto commit_ready = [&] {
-        while (!window.empty() && window.front().state == JobState::done) {
-            SpeculativeJob& job = window.front();
-            if (stale(job)) {
-                job.state = JobState::pending;
-                break;
-            }
-            for (const CellKey key : job.footprint.hidden) {
-                const CellId cell = m_cube.find_or_add(key);
-                if (!m_cube.hidden(cell)) {  // always: the run read every cell it hid
-                    m_cube.set_status(cell, CellStatus::secondary);
-                }
-                hidden_log.push_back(key);
-            }
-            m_local_moves += job.local_moves;
-            m_fallbacks += job.fallbacks;
-            if (certificates != nullptr) {
-                certificates->insert(certificates->end(), job.certificates.begin(), job.certificates.end());
-            }
-            window.pop_front();
-        }
-        while (window.size() < window_size && next_cell < cells.size()) {
-            window.emplace_back();
-            window.back().cell = cells[next_cell++];
-        }
-    };
-    // The next job to run: in order, the first that has no valid result, unless it ran before and
-    // read a cell that a finished job ahead of it hides (it would go stale again: it waits).
-    auto choose = [&]() -> SpeculativeJob* {
-        std::vector<const SpeculativeJob*> ahead;
-        for (std::size_t i = 0; i < window.size(); ++i) {
-            SpeculativeJob& job = window[i];
-            if (job.state == JobState::done) {
-                if (!stale(job)) {
-                    ahead.push_back(&job);
-                    continue;
-                }
-                job.state = JobState::pending;
-            }
-            if (job.state != JobState::pending) {
-                continue;
-            }
-            // A job never run yet is expected to go stale when an earlier uncommitted primary is
-            // on one of its lines (all codes but one the same): their hypercubes share the line.
-            const bool expected_stale = i > 0 &&
-                (job.runs > 0 ? std::any_of(ahead.begin(), ahead.end(), [&](const SpeculativeJob* earlier) {
-                    return std::any_of(earlier->footprint.hidden.begin(), earlier->footprint.hidden.end(),
-                        [&](CellKey key) { return job.footprint.reads(m_cube, key); });
-                })
-                              : std::any_of(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(i),
-                                    [&](const SpeculativeJob& earlier) { return on_one_line(job.cell, earlier.cell); }));
-            if (!expected_stale) {
-                return &job;
-            }
-        }
-        return nullptr;
-    };
-    auto work = [&](std::size_t worker) {
-        Cube& copy = copies[worker];
-        std::unique_lock lock(mutex);
-        while (!error) {
-            commit_ready();
-            if (window.empty()) {
-                break;
-            }
-            SpeculativeJob* job = choose();
-            if (job == nullptr) {
-                changed.wait(lock);
-                continue;
-            }
-            m_reruns += job->runs > 0 ? 1 : 0;
-            job->state = JobState::running;
-            job->checked = hidden_log.size();
-            for (; synced[worker] < hidden_log.size(); ++synced[worker]) {
-                const CellId cell = copy.find_or_add(hidden_log[synced[worker]]);
-                if (!copy.hidden(cell)) {
-                    copy.set_status(cell, CellStatus::secondary);
-                }
-            }
-            lock.unlock();
-            try {
-                workers[worker]->speculate(*job, certificates != nullptr);
-            } catch (...) {
-                lock.lock();
-                error = std::current_exception();
-                break;
-            }
-            lock.lock();
-            job->state = JobState::done;
-            changed.notify_all();
-        }
-        changed.notify_all();
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t worker = 1; worker < threads; ++worker) {
-        pool.emplace_back(work, worker);
-    }
-    work(0);
-    for (std::thread& thread : pool) {
-        thread.join();
-    }
-    if (error) {
-        std::rethrow_exception(error);
     }
 }
 
@@ -987,17 +661,8 @@ ProtectionReport Protector::run(std::vector<CellCertificate>* certificates)
         }
         return m_cube.key(primaries[a]) < m_cube.key(primaries[b]);
     });
-    std::vector<CellId> ordered;
     for (const std::size_t i : order) {
-        ordered.push_back(primaries[i]);
-    }
-    const unsigned threads = thread_count(m_rule.threads);
-    if (threads <= 1 || ordered.size() < 2) {
-        for (const CellId cell : ordered) {
-            protect_cell(cell, certificates);
-        }
-    } else {
-        protect_speculatively(ordered, threads, certificates);
+        protect_cell(primaries[i], certificates);
     }
     ProtectionReport report;
     report.cells = static_cast<std::int64_t>(m_cube.size());
@@ -1019,8 +684,6 @@ ProtectionReport Protector::run(std::vector<CellCertificate>* certificates)
     }
     report.fallbacks = m_fallbacks;
     report.local_moves = m_local_moves;
-    report.speculative_reruns = m_reruns;
-
     return report;
 }
 
@@ -1089,12 +752,10 @@ ProtectionReport protect(Cube& cube, const ProtectionRule& rule, std::vector<Cel
     std::vector<Cube> parts = split_tables(cube, std::max<std::size_t>(threads, 2));
     std::vector<std::vector<CellCertificate>> part_certificates(parts.size());
     std::vector<ProtectionReport> part_reports(parts.size());
-    for (std::size_t c = 0; c < parts.size(); ++c) {
-        // One chunk after another, each on every thread (speculation within it): the flow types
-        // are of unequal size, so one thread per chunk would leave a core idle.
+    parallel_for(parts.size(), threads, [&](std::size_t c) {
         Protector protector(parts[c], rule);
         part_reports[c] = protector.run(certificates != nullptr ? &part_certificates[c] : nullptr);
-    }
+    });
     std::vector<std::pair<CellKey, CellStatus>> added;
     for (const Cube& part : parts) {
         for (CellId cell = 0; cell < part.size(); ++cell) {
@@ -1128,8 +789,6 @@ ProtectionReport protect(Cube& cube, const ProtectionRule& rule, std::vector<Cel
     for (std::size_t c = 0; c < parts.size(); ++c) {
         report.local_moves += part_reports[c].local_moves;
         report.fallbacks += part_reports[c].fallbacks;
-        report.speculative_reruns += part_reports[c].speculative_reruns;
-
         if (certificates != nullptr) {
             for (CellCertificate certificate : part_certificates[c]) {
                 certificate.cell = *cube.find(parts[c].key(certificate.cell));

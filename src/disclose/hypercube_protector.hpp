@@ -23,8 +23,8 @@ struct ProtectionRule {
     PrimaryRule primary;
     std::int64_t protection_level = 10;
     SuppressionCost cost = SuppressionCost::persons;
-    /// Threads the primaries are protected on (speculatively, committed in their serial order);
-    /// 0: one per core. The pattern does not depend on it.
+    /// Threads independent tables (codes of dimensions never summed) are protected on; 0: one
+    /// per core. The pattern does not depend on it.
     unsigned threads = 0;
 };
 
@@ -46,9 +46,6 @@ struct ProtectionReport {
     std::int64_t persons_hidden = 0;  ///< sum over hidden cells of the first measure
     std::int64_t local_moves = 0;     ///< primaries protected by an LP move of their neighbourhood
     std::int64_t fallbacks = 0;       ///< primaries protected by hiding their whole path to the total
-    /// Primaries protected ahead of their turn on another thread and run again in turn, because a
-    /// cell they read was hidden meanwhile (depends on the thread count; the pattern does not).
-    std::int64_t speculative_reruns = 0;
 };
 
 /// Certificates for `cells` from moves through hidden (or unpublished) cells only, with the

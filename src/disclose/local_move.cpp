@@ -64,8 +64,7 @@ std::vector<NodeId> neighbourhood(const Cube& cube, CellKey key, std::size_t d, 
 } // namespace
 
 std::optional<std::vector<CellKey>> local_move(const Cube& cube, CellId cell, std::size_t measure,
-    std::int64_t target, const std::function<double(std::int64_t)>& cost, const LocalMoveLimits& limits,
-    std::vector<std::vector<NodeId>>* nodes_read)
+    std::int64_t target, const std::function<double(std::int64_t)>& cost, const LocalMoveLimits& limits)
 {
     const CellKey primary = cube.key(cell);
     const std::size_t rank = cube.rank();
@@ -99,9 +98,6 @@ std::optional<std::vector<CellKey>> local_move(const Cube& cube, CellId cell, st
                 }
             }
         }
-    }
-    if (nodes_read != nullptr) {
-        *nodes_read = nodes;
     }
     // Columns: one change per leaf of the neighbourhood (>= -value), then p and n of every priced cell.
     std::vector<CellKey> leaf_keys;

@@ -20,11 +20,7 @@ struct LocalMoveLimits {
 /// Published, not yet hidden cells a move raising `cell` by `target` (leaves of a neighbourhood
 /// only, each >= 0) changes, at the least total `cost(value) * |change|`. Cells in the list may be
 /// absent from the cube (zeros). nullopt when no such move exists in the neighbourhood.
-/// `nodes_read`, when given, receives per dimension the nodes of the cells whose status the move
-/// read: every cell it depends on is in their product (the protector's speculative runs check
-/// later hidden cells against it).
 [[nodiscard]] std::optional<std::vector<CellKey>> local_move(const Cube& cube, CellId cell, std::size_t measure,
-    std::int64_t target, const std::function<double(std::int64_t)>& cost, const LocalMoveLimits& limits = {},
-    std::vector<std::vector<NodeId>>* nodes_read = nullptr);
+    std::int64_t target, const std::function<double(std::int64_t)>& cost, const LocalMoveLimits& limits = {});
 
 } // namespace migratlas::disclose
