@@ -395,6 +395,9 @@ Protector::Combo Protector::evaluate(const std::vector<const AxisOption*>& combo
     result.up.assign(m_measures, static_cast<double>(unbounded));
     result.down.assign(m_measures, static_cast<double>(unbounded));
     const bool complete = for_each_cell(combo, [&](CellKey key, bool published, int sign, bool corner, double share) {
+        if (!published && !corner) {
+            return true;  // moves freely and bounds nothing: no lookup (half the cells at a `none` key's `_T`)
+        }
         const CellId* cell = m_cube.find(key);
         if (!published) {
             // an unpublished cell moves freely
