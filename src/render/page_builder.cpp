@@ -884,6 +884,25 @@ PageNeeds needs_of_pages(const AtlasFile& atlas, const AtlasData& data, const st
     return needs;
 }
 
+std::vector<PageLayers> layers_of_pages(const AtlasFile& atlas, const AtlasData& data)
+{
+    Diagnostics ignored;  // plan_pages names the pages again and reports repeated names then
+    const NamedPages pages = name_pages(atlas, data, ignored);
+    std::vector<PageLayers> result;
+    for (std::size_t i = 0; i < pages.names.size(); ++i) {
+        const PageSpec& page = *pages.instances[i].spec;
+        PageLayers entry{pages.names[i], {}};
+        // As plan_page draws them: the page's own locator layers, else the atlas's.
+        for (const auto* list : {&page.layers, page.overview.empty() ? &atlas.overview : &page.overview}) {
+            for (const auto& layer : *list) {
+                entry.layers.insert(layer.value);
+            }
+        }
+        result.push_back(std::move(entry));
+    }
+    return result;
+}
+
 PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics, Diagnostics& diagnostics,
     const std::function<bool(const std::string&)>& wanted)
 {

@@ -127,6 +127,14 @@ struct PageNeeds {
 [[nodiscard]] PageNeeds needs_of_pages(const AtlasFile& atlas, const AtlasData& data,
     const std::function<bool(const std::string&)>& wanted);
 
+/// Every page of the atlas in order (1..N), with the layers it draws: its own and its locator
+/// map's. A run uses it to start the pages that wait for nothing while the gate protects products.
+struct PageLayers {
+    std::string name;
+    std::set<std::string> layers;
+};
+[[nodiscard]] std::vector<PageLayers> layers_of_pages(const AtlasFile& atlas, const AtlasData& data);
+
 class TextMetrics;
 
 struct PagePlans {
