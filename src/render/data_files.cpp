@@ -87,7 +87,8 @@ std::filesystem::path write_layer_file(const PageLayerPlan& plan, LayerFileKind 
         row.SetField("w", feature.size);
         OGRGeometry* geometry = nullptr;
         if (points) {
-            geometry = new OGRPoint(feature.anchor[0], feature.anchor[1]);
+            const auto anchor = plan.layer->anchor(feature);
+            geometry = new OGRPoint(anchor[0], anchor[1]);
         } else if (OGRGeometryFactory::createFromWkb(feature.wkb.data(), nullptr, &geometry, feature.wkb.size()) != OGRERR_NONE) {
             continue;  // cannot happen: the WKB was written by OGR
         } else {

@@ -113,7 +113,14 @@ std::array<std::string, 3> setup_mapnik(const FontFiles& fonts, const std::strin
 {
     std::call_once(setup_once, [&] {
         xmlInitParser();  // libxml2 must be initialised once before threads parse XML
-        mapnik::datasource_cache::instance().register_datasources(plugin_dir.empty() ? MIGRATLAS_MAPNIK_PLUGINS : plugin_dir);
+        // Only the plugins the generated XML names (styles/: shape, csv): registering the whole
+        // folder would load PostGIS, GDAL raster, SQLite, ... into every fresh process.
+        const std::string dir = plugin_dir.empty() ? MIGRATLAS_MAPNIK_PLUGINS : plugin_dir;
+        for (const char* plugin : {"shape.input", "csv.input"}) {
+            if (!mapnik::datasource_cache::instance().register_datasource(dir + "/" + plugin)) {
+                throw InputError("Mapnik cannot load its input plugin " + dir + "/" + plugin);
+            }
+        }
         for (const auto* path : {&fonts.regular, &fonts.bold, &fonts.italic}) {
             if (!mapnik::freetype_engine::register_font(*path)) {
                 throw InputError("Mapnik cannot use the font " + *path);

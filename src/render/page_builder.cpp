@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include <tbb/parallel_for.h>
@@ -109,6 +111,35 @@ ValueStatus decode_status(const std::string& text, const StatusSpec& spec)
 }
 
 } // namespace
+
+struct AnchorPoints::State {
+    std::shared_ptr<const FeatureLayer> input;
+    std::vector<LonLatBox> boxes;
+    std::mutex mutex;  // guards points and the GEOS context of `geometry`
+    std::vector<std::optional<std::array<double, 2>>> points;
+    Geometry geometry;
+};
+
+AnchorPoints::AnchorPoints(std::shared_ptr<const FeatureLayer> input, std::vector<LonLatBox> boxes) : m_state(std::make_unique<State>())
+{
+    m_state->points.resize(input->size());
+    m_state->input = std::move(input);
+    m_state->boxes = std::move(boxes);
+}
+
+AnchorPoints::~AnchorPoints() = default;
+
+std::array<double, 2> AnchorPoints::at(std::size_t row) const
+{
+    State& state = *m_state;
+    const std::lock_guard lock(state.mutex);
+    auto& point = state.points.at(row);
+    if (!point) {
+        const auto shape = state.geometry.read(state.input->table.geometry_wkb[row]);
+        point = state.geometry.anchor(shape.get(), state.input->geometry, state.boxes[row]);
+    }
+    return *point;
+}
 
 std::string product_input_key(const LayerSpec& spec)
 {
@@ -253,28 +284,28 @@ void size_symbols(PreparedLayer& prepared)
     }
 }
 
-/// Box, label anchor and area of every feature of an input: the same for every layer drawn from it.
+/// Box and area of every feature of an input, and its anchor points: the same for every layer
+/// drawn from it.
 struct FeatureGeometry {
-    LonLatBox box;
-    std::array<double, 2> anchor{};
-    double area_km2 = 0;
+    std::vector<LonLatBox> boxes;
+    std::vector<double> areas_km2;
+    std::shared_ptr<const AnchorPoints> anchors;
 };
-using GeometryCache = std::map<std::string, std::vector<FeatureGeometry>>;
+using GeometryCache = std::map<std::string, FeatureGeometry>;
 
-const std::vector<FeatureGeometry>& feature_geometry(const LayerSpec& spec, const FeatureLayer& input, const Geometry& geometry,
+const FeatureGeometry& feature_geometry(const LayerSpec& spec, const std::shared_ptr<FeatureLayer>& input, const Geometry& geometry,
     GeometryCache& cache)
 {
     const std::string key = spec.product.value.empty() ? "input:" + spec.input.value : product_input_key(spec);
     auto [it, inserted] = cache.try_emplace(key);
     if (inserted) {
-        for (std::size_t row = 0; row < input.size(); ++row) {
-            const auto shape = geometry.read(input.table.geometry_wkb[row]);
-            FeatureGeometry info;
-            info.box = geometry.box(shape.get());
-            info.anchor = geometry.anchor(shape.get(), input.geometry, info.box);
-            info.area_km2 = input.geometry == GeometryKind::polygon ? geo::area_km2(geometry.geos(), shape.get()) : 0.0;
-            it->second.push_back(info);
+        FeatureGeometry& info = it->second;
+        for (std::size_t row = 0; row < input->size(); ++row) {
+            const auto shape = geometry.read(input->table.geometry_wkb[row]);
+            info.boxes.push_back(geometry.box(shape.get()));
+            info.areas_km2.push_back(input->geometry == GeometryKind::polygon ? geo::area_km2(geometry.geos(), shape.get()) : 0.0);
         }
+        info.anchors = std::make_shared<const AnchorPoints>(input, info.boxes);
     }
     return it->second;
 }
@@ -294,14 +325,14 @@ PreparedLayer prepare_layer(const LayerSpec& spec, const AtlasData& data, Diagno
     if (spec.kind == LayerKind::corridors && input->geometry != GeometryKind::line) {
         throw AtlasError(spec.pos, "layer '" + spec.name + "' draws corridors but input '" + input->name + "' has no lines");
     }
-    const auto& geometries = feature_geometry(spec, *input, geometry, cache);
+    const auto& geometries = feature_geometry(spec, input, geometry, cache);
+    prepared.anchors = geometries.anchors;
     for (std::size_t row = 0; row < input->size(); ++row) {
         PreparedFeature feature;
         feature.row = row;
         feature.wkb = input->table.geometry_wkb[row];
-        feature.box = geometries[row].box;
-        feature.anchor = geometries[row].anchor;
-        feature.area_km2 = geometries[row].area_km2;
+        feature.box = geometries.boxes[row];
+        feature.area_km2 = geometries.areas_km2[row];
         prepared.features.push_back(std::move(feature));
     }
     read_values(prepared, *input, diagnostics);
@@ -626,7 +657,7 @@ struct Focus {
     std::string code;
 };
 
-bool in_focus(const Focus& focus, const PreparedFeature& feature)
+bool in_focus(const Focus& focus, const PreparedLayer& layer, const PreparedFeature& feature)
 {
     if (!focus.prepared) {
         return true;
@@ -634,8 +665,9 @@ bool in_focus(const Focus& focus, const PreparedFeature& feature)
     if (feature.code == focus.code) {
         return true;
     }
+    const auto anchor = layer.anchor(feature);
     const auto& geos = focus.geometry->geos();
-    const auto point = geos.own(GEOSGeom_createPointFromXY_r(geos.handle(), feature.anchor[0], feature.anchor[1]), "point");
+    const auto point = geos.own(GEOSGeom_createPointFromXY_r(geos.handle(), anchor[0], anchor[1]), "point");
     return geos.predicate(GEOSPreparedContains_r(geos.handle(), focus.prepared.get(), point.get()), "contains");
 }
 
@@ -675,7 +707,7 @@ PageLayerPlan plan_layer(const PreparedLayer& layer, const PagePlan& page, const
             continue;
         }
         plan.visible.push_back(i);
-        const bool focused = in_focus(focus, feature);
+        const bool focused = in_focus(focus, layer, feature);
         plan.focus.push_back(focused ? 1 : 0);
         // Points are never faded: a crossing point on the border belongs to both sides.
         bool label = (focused || layer.geometry == GeometryKind::point) && !feature.label.empty();
@@ -684,7 +716,8 @@ PageLayerPlan plan_layer(const PreparedLayer& layer, const PagePlan& page, const
             label = paper_mm2 >= layer.spec->label_min_area_mm2;
         }
         if (label) {
-            const auto [x, y] = page.projection->forward(feature.anchor[0], feature.anchor[1]);
+            const auto anchor = layer.anchor(feature);
+            const auto [x, y] = page.projection->forward(anchor[0], anchor[1]);
             label = x > page.extent.min_x + inset_m && x < page.extent.max_x - inset_m && y > page.extent.min_y + inset_m &&
                 y < page.extent.max_y - inset_m;
         }
@@ -882,6 +915,25 @@ PageNeeds needs_of_pages(const AtlasFile& atlas, const AtlasData& data, const st
         }
     }
     return needs;
+}
+
+std::vector<PageLayers> layers_of_pages(const AtlasFile& atlas, const AtlasData& data)
+{
+    Diagnostics ignored;  // plan_pages names the pages again and reports repeated names then
+    const NamedPages pages = name_pages(atlas, data, ignored);
+    std::vector<PageLayers> result;
+    for (std::size_t i = 0; i < pages.names.size(); ++i) {
+        const PageSpec& page = *pages.instances[i].spec;
+        PageLayers entry{pages.names[i], {}};
+        // As plan_page draws them: the page's own locator layers, else the atlas's.
+        for (const auto* list : {&page.layers, page.overview.empty() ? &atlas.overview : &page.overview}) {
+            for (const auto& layer : *list) {
+                entry.layers.insert(layer.value);
+            }
+        }
+        result.push_back(std::move(entry));
+    }
+    return result;
 }
 
 PagePlans plan_pages(const AtlasFile& atlas, const AtlasData& data, const TextMetrics& metrics, Diagnostics& diagnostics,

@@ -32,9 +32,24 @@ struct PreparedFeature {
     int class_index = -1;           ///< choropleth class; -1 when none
     double size = 0;                ///< symbols: diameter, corridors: width, in 0.28 mm units
     LonLatBox box;
-    std::array<double, 2> anchor{}; ///< label / symbol point (pole of inaccessibility for polygons)
     double area_km2 = 0;
     std::string wkb;                ///< ISO WKB (EPSG:4326)
+};
+
+/// Label and symbol points (pole of inaccessibility for polygons) of an input's features, by row,
+/// found on first use and kept: a page labels few of its units, and the largest inscribed circle
+/// is the dearest step of preparing a polygon layer. Thread safe: pages are planned in parallel.
+class AnchorPoints {
+public:
+    AnchorPoints(std::shared_ptr<const FeatureLayer> input, std::vector<LonLatBox> boxes);
+    ~AnchorPoints();
+    AnchorPoints(const AnchorPoints&) = delete;
+    AnchorPoints& operator=(const AnchorPoints&) = delete;
+    [[nodiscard]] std::array<double, 2> at(std::size_t row) const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
 };
 
 /// A thematic layer ready to draw: values read, statuses decoded, classes and sizes computed.
@@ -49,6 +64,10 @@ struct PreparedLayer {
     double max_value = 0;
     std::string suppressed_label, unreliable_label;
     ProductMetadata metadata;
+    std::shared_ptr<const AnchorPoints> anchors;
+
+    /// The feature's label / symbol point (lon, lat).
+    [[nodiscard]] std::array<double, 2> anchor(const PreparedFeature& feature) const { return anchors->at(feature.row); }
 };
 
 struct LegendRow {
@@ -126,6 +145,14 @@ struct PageNeeds {
 };
 [[nodiscard]] PageNeeds needs_of_pages(const AtlasFile& atlas, const AtlasData& data,
     const std::function<bool(const std::string&)>& wanted);
+
+/// Every page of the atlas in order (1..N), with the layers it draws: its own and its locator
+/// map's. A run uses it to start the pages that wait for nothing while the gate protects products.
+struct PageLayers {
+    std::string name;
+    std::set<std::string> layers;
+};
+[[nodiscard]] std::vector<PageLayers> layers_of_pages(const AtlasFile& atlas, const AtlasData& data);
 
 class TextMetrics;
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <fnmatch.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 namespace migratlas::render {
@@ -141,18 +143,13 @@ std::pair<std::vector<ProductRequest>, std::string> products_of(const AtlasFile&
     return {std::move(products), workspace};
 }
 
-/// Product layers come only through the disclosure gate; only those of the layers drawn.
-void load_products(const AtlasFile& atlas, const Request& request, const std::set<std::string>& layers, AtlasData& data,
-    Diagnostics& diagnostics, Progress& progress)
+/// The gate's results as inputs of the layers that draw them, with the legend texts of hidden values.
+void add_products(const std::vector<ProductRequest>& products, std::map<std::string, PublishedInput>& published, AtlasData& data)
 {
-    const auto [products, workspace] = products_of(atlas, request, layers);
-    if (products.empty()) {
-        return;
-    }
     for (const ProductRequest& wanted : products) {
         data.published_labels[wanted.product] = {};
     }
-    for (auto& [key, input] : read_published_products(workspace, products, diagnostics, progress)) {
+    for (auto& [key, input] : published) {
         data.inputs[key] = input.layer;
         const auto wanted = std::find_if(products.begin(), products.end(), [&](const ProductRequest& p) { return p.key == key; });
         data.published_labels[wanted->product] = {input.suppressed_label, input.unreliable_label};
@@ -167,27 +164,9 @@ void load_input(const AtlasFile& atlas, const Request& request, const std::strin
     }
 }
 
-/// Reads what the pages asked for draw, and nothing else: the coverages of page series (every
-/// page is named and numbered, so these always), then the inputs, tables and products of the
-/// layers of the pages chosen; then classifies those layers (over every unit, so that pages compare).
-AtlasData load_data(const AtlasFile& atlas, const Request& request, Diagnostics& diagnostics, Progress& progress)
+/// The inputs and joined tables of `needs` (workspace products aside: they come through the gate).
+void load_inputs(const AtlasFile& atlas, const Request& request, const PageNeeds& needs, AtlasData& data, Diagnostics& diagnostics)
 {
-    AtlasData data;
-    if (request.pages.empty()) {
-        // Every page is drawn: a missing workspace is said before any input is read.
-        std::set<std::string> every_layer;
-        for (const auto& [name, layer] : atlas.layers) {
-            every_layer.insert(name);
-        }
-        (void)products_of(atlas, request, every_layer);
-    }
-    for (const auto& page : atlas.pages) {
-        if (page.series) {
-            load_input(atlas, request, page.series->coverage.value, data, diagnostics);
-        }
-    }
-    const PageNeeds needs = needs_of_pages(atlas, data, [&](const std::string& name) { return matches(request.pages, name); });
-    load_products(atlas, request, needs.layers, data, diagnostics, progress);
     for (const auto& name : needs.inputs) {
         load_input(atlas, request, name, data, diagnostics);
     }
@@ -209,8 +188,51 @@ AtlasData load_data(const AtlasFile& atlas, const Request& request, Diagnostics&
         join_table(*joined, tables.at(spec.name), layer.join_on, diagnostics);
         data.inputs["layer:" + name] = std::move(joined);
     }
-    prepare_layers(atlas, data, diagnostics, needs.layers);
-    return data;
+}
+
+/// What a run reads, and in which order its pages can start. Only what the pages asked for draw
+/// is read: the coverages of page series (every page is named and numbered, so these always),
+/// then the inputs, tables and products of the chosen pages' layers. Pages that draw a workspace
+/// product wait for the disclosure gate; the others (`early`) render while it runs.
+struct RunPlan {
+    PageNeeds needs;
+    std::vector<ProductRequest> products;
+    std::string workspace;
+    std::set<std::string> gated_pages;  ///< names of the pages chosen that draw a product
+    std::set<std::string> early_layers; ///< the layers the other pages draw (no product among them)
+};
+
+RunPlan plan_run(const AtlasFile& atlas, const Request& request, AtlasData& data, Diagnostics& diagnostics)
+{
+    if (request.pages.empty()) {
+        // Every page is drawn: a missing workspace is said before any input is read.
+        std::set<std::string> every_layer;
+        for (const auto& [name, layer] : atlas.layers) {
+            every_layer.insert(name);
+        }
+        (void)products_of(atlas, request, every_layer);
+    }
+    for (const auto& page : atlas.pages) {
+        if (page.series) {
+            load_input(atlas, request, page.series->coverage.value, data, diagnostics);
+        }
+    }
+    RunPlan run;
+    const auto wanted = [&](const std::string& name) { return matches(request.pages, name); };
+    run.needs = needs_of_pages(atlas, data, wanted);
+    std::tie(run.products, run.workspace) = products_of(atlas, request, run.needs.layers);
+    const auto draws_product = [&](const std::string& layer) { return !atlas.layers.at(layer).product.value.empty(); };
+    for (const auto& page : layers_of_pages(atlas, data)) {
+        if (wanted(page.name) && std::any_of(page.layers.begin(), page.layers.end(), draws_product)) {
+            run.gated_pages.insert(page.name);
+        }
+    }
+    for (const auto& layer : needs_of_pages(atlas, data, [&](const std::string& name) { return wanted(name) && !run.gated_pages.count(name); }).layers) {
+        if (!draws_product(layer)) {
+            run.early_layers.insert(layer);
+        }
+    }
+    return run;
 }
 
 /// Removes the temporary folder unless the run committed (then it is already gone).
@@ -289,30 +311,12 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     const AtlasFile atlas = parse_atlas_file(request.atlas);
     const int dpi = request.dpi.value_or(atlas.dpi.value);
     progress.start("reading the atlas inputs");
-    const AtlasData data = load_data(atlas, request, diagnostics, progress);
+    AtlasData data;
+    const RunPlan run_plan = plan_run(atlas, request, data, diagnostics);
     const FontFiles fonts = find_fonts(atlas.style.font);
     const TextMetrics metrics(fonts);
     const int threads = request.threads > 0 ? request.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     tbb::task_arena arena(threads);
-    PagePlans plans;
-    arena.execute([&] { plans = plan_pages(atlas, data, metrics, diagnostics, [&](const std::string& name) { return matches(request.pages, name); }); });
-    progress.finish();
-
-    Outcome outcome;
-    outcome.pages_in_atlas = plans.names.size();
-    std::vector<const PagePlan*> selected;
-    for (const auto& plan : plans.pages) {
-        selected.push_back(&plan);
-    }
-    if (selected.empty()) {
-        std::string names;
-        for (std::size_t i = 0; i < plans.names.size() && i < 12; ++i) {
-            names += (i ? ", " : "") + plans.names[i];
-        }
-        throw SettingError("pages", "no page name matches '" + request.pages + "' (pages: " + names + (plans.names.size() > 12 ? ", ..." : "") + ")");
-    }
-    outcome.load_seconds = seconds_since(started);
-
     const auto face_names = setup_mapnik(fonts, request.plugin_dir);
     std::filesystem::create_directories(request.out);
     const TempFolder temp(request.out / (".render-tmp-" + std::to_string(::getpid())));
@@ -331,62 +335,149 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     context.font_bold = face_names[1];
     context.font_italic = face_names[2];
 
+    Outcome outcome;
     outcome.threads = threads;
-    std::vector<PageXml> xml(selected.size());
-    outcome.pages.resize(selected.size());
     std::optional<PdfDocument> pdf;
     if (request.pdf) {
         pdf.emplace(temp.path() / "atlas.pdf");
     }
-    const auto pages_started = Clock::now();
-    std::size_t next = 0, done = 0;
+    // Every page chosen, in atlas order; a page's plan is set when it can be drawn.
+    std::vector<std::string> names;
+    std::vector<const PagePlan*> selected;
+    std::vector<PageXml> xml;
+    std::vector<char> xml_made, png_drawn;
+    std::size_t pdf_pages = 0, done = 0;
     std::mutex progress_mutex;
-    progress.start("rendering " + std::to_string(selected.size()) + " pages");
-    // One pipeline over the pages keeps every core busy to the end: XML and PNG of several pages in
-    // parallel while the one PDF (cairo pages must be added in order) takes each page in turn as
-    // soon as its XML is ready, so no serial PDF pass follows the PNG work.
     const auto make_xml = [&](std::size_t i) {
-        const auto page_started = Clock::now();
-        xml[i] = make_page_xml(*selected[i], context, work / "data");
-        outcome.pages[i].seconds = seconds_since(page_started);
+        if (!xml_made[i]) {
+            const auto page_started = Clock::now();
+            xml[i] = make_page_xml(*selected[i], context, work / "data");
+            outcome.pages[i].seconds = seconds_since(page_started);
+            xml_made[i] = 1;
+        }
         return i;
     };
+    // Cairo pages must be added in order: each page as soon as its XML exists and the pages before
+    // it are in (a page that waits for the gate holds back the PDF of those after it, not their PNG).
     const auto add_pdf_page = [&](std::size_t i) {
-        if (pdf) {
+        if (pdf && i == pdf_pages) {
             const auto pdf_started = Clock::now();
             pdf->add_page(xml[i], page_frames(*selected[i]), work);
             outcome.pdf_seconds += seconds_since(pdf_started);
+            ++pdf_pages;
         }
         return i;
     };
     const auto draw_png = [&](std::size_t i) {
+        if (png_drawn[i]) {
+            return;
+        }
         const auto page_started = Clock::now();
-        const PagePlan& plan = *selected[i];
+        const PagePlan& page_plan = *selected[i];
         if (request.png) {
-            render_png(xml[i], page_frames(plan), dpi, work, temp.path() / (plan.name + ".png"),
-                temp.path() / "thumbs" / (plan.name + ".png"));
+            render_png(xml[i], page_frames(page_plan), dpi, work, temp.path() / (page_plan.name + ".png"),
+                temp.path() / "thumbs" / (page_plan.name + ".png"));
         }
         PageOutcome& page = outcome.pages[i];
-        page = {plan.name, plan.title, plan.number, page.seconds + seconds_since(page_started), 0};
-        for (const auto& block : plan.legend) {
+        page = {page_plan.name, page_plan.title, page_plan.number, page.seconds + seconds_since(page_started), 0};
+        for (const auto& block : page_plan.legend) {
             page.legend_rows += block.rows.size();
         }
+        png_drawn[i] = 1;
         const std::lock_guard lock(progress_mutex);
         progress.update(static_cast<double>(++done) / static_cast<double>(selected.size()));
     };
-    arena.execute([&] {
+    // One pipeline over pages keeps every core busy to the end: XML and PNG of several pages in
+    // parallel while the one PDF takes each page in turn, so no serial PDF pass follows the PNGs.
+    const auto render_pages = [&](const std::vector<std::size_t>& pages) {
+        std::size_t next = 0;
         tbb::parallel_pipeline(static_cast<std::size_t>(threads) * 2,
             tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
                 [&](tbb::flow_control& control) {
-                    if (next == selected.size()) {
+                    if (next == pages.size()) {
                         control.stop();
+                        return std::size_t{0};
                     }
-                    return next++;
+                    return pages[next++];
                 }) &
                 tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::parallel, make_xml) &
                 tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::serial_in_order, add_pdf_page) &
                 tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, draw_png));
+    };
+    PagePlans early, gated;
+    std::map<std::string, PublishedInput> published;
+    Diagnostics gate_diagnostics(diagnostics.strict()), early_diagnostics(diagnostics.strict());
+    Progress quiet;  // the gate runs beside the pages, whose progress the terminal shows
+    const auto wanted = [&](const std::string& name) { return matches(request.pages, name); };
+    Clock::time_point pages_started;
+    arena.execute([&] {
+        // The disclosure gate (seconds on one thread for a whole atlas) protects the products while
+        // the pages that draw none render on the other threads; the gate's thread joins them after.
+        tbb::task_group gate;
+        if (!run_plan.products.empty()) {
+            gate.run([&] { published = read_published_products(run_plan.workspace, run_plan.products, gate_diagnostics, quiet); });
+        }
+        load_inputs(atlas, request, run_plan.needs, data, early_diagnostics);
+        prepare_layers(atlas, data, early_diagnostics, run_plan.early_layers);
+        early = plan_pages(atlas, data, metrics, early_diagnostics,
+            [&](const std::string& name) { return wanted(name) && !run_plan.gated_pages.count(name); });
+        for (const auto& name : early.names) {
+            if (wanted(name)) {
+                names.push_back(name);
+            }
+        }
+        if (names.empty()) {
+            std::string listed;
+            for (std::size_t i = 0; i < early.names.size() && i < 12; ++i) {
+                listed += (i ? ", " : "") + early.names[i];
+            }
+            throw SettingError("pages", "no page name matches '" + request.pages + "' (pages: " + listed + (early.names.size() > 12 ? ", ..." : "") + ")");
+        }
+        selected.assign(names.size(), nullptr);
+        xml.resize(names.size());
+        xml_made.assign(names.size(), 0);
+        png_drawn.assign(names.size(), 0);
+        outcome.pages.resize(names.size());
+        std::vector<std::size_t> ready;
+        for (std::size_t i = 0, k = 0; i < names.size(); ++i) {
+            if (k < early.pages.size() && early.pages[k].name == names[i]) {
+                selected[i] = &early.pages[k++];
+                ready.push_back(i);
+            }
+        }
+        outcome.load_seconds = seconds_since(started);
+        progress.finish();
+        progress.start("rendering " + std::to_string(names.size()) + " pages");
+        pages_started = Clock::now();
+        render_pages(ready);
+        gate.wait();
     });
+    diagnostics.merge(gate_diagnostics);
+    diagnostics.merge(early_diagnostics);
+    if (!run_plan.gated_pages.empty()) {
+        add_products(run_plan.products, published, data);
+        std::set<std::string> gated_layers;
+        for (const auto& layer : run_plan.needs.layers) {
+            if (!run_plan.early_layers.count(layer)) {
+                gated_layers.insert(layer);
+            }
+        }
+        arena.execute([&] {
+            prepare_layers(atlas, data, diagnostics, gated_layers);
+            Diagnostics again;  // the pages were named, and repeated names reported, above
+            gated = plan_pages(atlas, data, metrics, again, [&](const std::string& name) { return run_plan.gated_pages.count(name) > 0; });
+            std::vector<std::size_t> rest;
+            for (std::size_t i = 0, k = 0; i < names.size(); ++i) {
+                if (k < gated.pages.size() && gated.pages[k].name == names[i]) {
+                    selected[i] = &gated.pages[k++];
+                }
+                if (!png_drawn[i] || (pdf && i >= pdf_pages)) {
+                    rest.push_back(i);
+                }
+            }
+            render_pages(rest);
+        });
+    }
     if (pdf) {
         const auto finish_started = Clock::now();
         pdf->finish();
@@ -394,6 +485,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     }
     progress.finish();
     outcome.png_seconds = seconds_since(pages_started);
+    outcome.pages_in_atlas = early.names.size();
 
     write_file_atomically(temp.path() / "classes.json", classes_json(data, atlas.title));
     std::vector<IndexEntry> entries;

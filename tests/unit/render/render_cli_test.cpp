@@ -144,3 +144,47 @@ pages:
     EXPECT_EQ(classes["layers"][0]["source"], "product:units");
     EXPECT_EQ(classes["layers"][0]["colours"].size(), 2U);
 }
+
+TEST(RenderCli, PagesWithoutProductsRenderBesideTheGateInAtlasOrder)
+{
+    // A product page between two pages of plain inputs: those render while the gate protects the
+    // product, yet the index, the numbers, the PDF's pages and every pixel stay as in one-page runs.
+    TempDir dir;
+    const auto ws = dir.path() / "ws.gpkg";
+    const CliRun import = run_cli(dir.path(), "-q geo import '" + fixture("units.geojson") +
+        "' --where 'level = 1' --code-field code --name-field name --level 1 --workspace '" + ws.string() + "'");
+    ASSERT_EQ(import.exit_code, 0) << import.err;
+    std::filesystem::copy_file(fixture("units.geojson"), dir.path() / "units.geojson");
+    const auto atlas = dir.file("mixed.yaml", R"(inputs:
+  units: {source: units.geojson}
+layers:
+  values: {type: choropleth, input: units, field: migrants}
+  areas: {type: choropleth, product: units, field: area_km2, classify: {method: equal_interval, classes: 2}, label: name}
+pages:
+  - {name: first, title: "Page {page} of {pages}", layers: [values]}
+  - {name: areas, title: "Page {page} of {pages}", layers: [areas]}
+  - {name: last, title: "Page {page} of {pages}", layers: [values]}
+)");
+    const std::string common = "-q render --atlas '" + atlas.string() + "' --workspace '" + ws.string() + "' --dpi 40 ";
+    const CliRun whole = run_cli(dir.path(), common + "--out '" + (dir.path() / "whole").string() + "' --format png,pdf --threads 2");
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    const std::string index = slurp(dir.path() / "whole" / "index.html");
+    const auto first = index.find("first.png"), areas = index.find("areas.png"), last = index.find("last.png");
+    ASSERT_NE(first, std::string::npos);
+    ASSERT_NE(areas, std::string::npos);
+    ASSERT_NE(last, std::string::npos);
+    EXPECT_LT(first, areas);
+    EXPECT_LT(areas, last);
+    const std::string pdf = slurp(dir.path() / "whole" / "atlas.pdf");
+    std::size_t pdf_pages = 0;
+    for (auto at = pdf.find("/Type /Page"); at != std::string::npos; at = pdf.find("/Type /Page", at + 1)) {
+        pdf_pages += pdf.compare(at, 12, "/Type /Pages") != 0 ? 1 : 0;
+    }
+    EXPECT_EQ(pdf_pages, 3U);
+    for (const std::string page : {"first", "areas", "last"}) {
+        const auto alone = dir.path() / ("alone-" + page);
+        const CliRun run = run_cli(dir.path(), common + "--out '" + alone.string() + "' --format png --threads 1 --pages " + page);
+        ASSERT_EQ(run.exit_code, 0) << run.err;
+        EXPECT_EQ(slurp(alone / (page + ".png")), slurp(dir.path() / "whole" / (page + ".png"))) << page;
+    }
+}
