@@ -166,6 +166,14 @@ OGRLayer& Workspace::replace_layer(const std::string& name, const OGRSpatialRefe
     for (int i = 0; i < m_dataset->GetLayerCount(); ++i) {
         OGRLayer* old = m_dataset->GetLayer(i);
         if (name == old->GetName()) {
+            // A table of attributes is small next to its geometry layers: renaming it (SQLite
+            // rewrites the schema) costs more than the journal copy it saves.
+            if (old->GetLayerDefn()->GetGeomFieldCount() == 0) {
+                if (m_dataset->DeleteLayer(i) != OGRERR_NONE) {
+                    throw Error(m_path.string() + ": cannot replace layer '" + name + "': " + errors.text());
+                }
+                break;
+            }
             // Dropped at commit(), after the new layer is written (see m_retired).
             const std::string retired = "migratlas_retired_" + std::to_string(m_retired.size()) + "_" + name;
             if (old->Rename(retired.c_str()) != OGRERR_NONE) {
