@@ -51,6 +51,8 @@ struct ColumnSpec {
     /// Count columns of a product linked to another (ProductSpec::linked_to): the cell of that
     /// product this count equals, as "count;dimension=column,dimension='code'" (dimensions not
     /// named are totals; same-named key columns map to themselves). Empty = same name, keys by name.
+    /// A column may carry codes that stand for several of the linked product's codes, the count
+    /// being the sum of those cells: "flow_type=flow_type{migration:immigration+emigration}" (entries separated by spaces).
     std::string_view cell{};
     /// Measures (and attributes computed from counts): the count columns of the row it is computed
     /// from ("inflow,outflow"); "*" = from counts of other rows too (ranks, shares, cumulative

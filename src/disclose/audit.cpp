@@ -189,6 +189,27 @@ std::string coordinate(const FamilyInput& family, std::size_t k, const FamilyInp
     return row[*column].value_or(std::string(unknown_code));
 }
 
+/// The family codes of key `k` a row's count sums: its code, or the codes an expansion gives it.
+std::vector<std::string> coordinate_options(const FamilyInput& family, std::size_t k, const FamilyInput::Use& use,
+    const std::vector<std::optional<std::string>>& row)
+{
+    std::string code = coordinate(family, k, use, row);
+    if (const auto expansions = use.count.find("expansions"); expansions != use.count.end()) {
+        if (const auto key = expansions->find(family.keys[k]); key != expansions->end()) {
+            if (const auto codes = key->find(code); codes != key->end()) {
+                return codes->get<std::vector<std::string>>();
+            }
+        }
+    }
+    return {std::move(code)};
+}
+
+bool has_expansions(const FamilyInput::Use& use)
+{
+    const auto expansions = use.count.find("expansions");
+    return expansions != use.count.end() && !expansions->empty();
+}
+
 std::vector<Dimension> family_dimensions(const FamilyInput& family, const std::string& count)
 {
     std::vector<Dimension> dimensions;
@@ -204,7 +225,9 @@ std::vector<Dimension> family_dimensions(const FamilyInput& family, const std::s
         std::set<std::string> codes;
         for (const FamilyInput::Use& use : family.uses.at(count)) {
             for (const auto& row : use.table->rows) {
-                codes.insert(coordinate(family, k, use, row));
+                for (std::string& code : coordinate_options(family, k, use, row)) {
+                    codes.insert(std::move(code));
+                }
             }
         }
         for (const std::string& code : codes) {
@@ -238,77 +261,186 @@ std::string cell_text(const Cube& cube, const FamilyInput& family, CellKey key)
     return text;
 }
 
+/// The node of a family code in dimension k of the audit's cube.
+NodeId node_of(const Cube& cube, const FamilyInput& family, std::size_t k, const std::string& code)
+{
+    if (family.separate.count(family.keys[k]) > 0) {
+        return *cube.dimension(k).find(code == total_code ? std::string(separate_total_alias) : code);
+    }
+    return code == family.totals[k] ? Dimension::root() : *cube.dimension(k).find(code);
+}
+
+/// One published value of a family count: where it was read, its status and value.
+struct PublishedValue {
+    const FamilyInput::Use* use;
+    std::size_t row;
+    CellStatus status;
+    std::int64_t value;
+};
+
+PublishedValue read_value(const FamilyInput::Use& use, std::size_t r)
+{
+    const auto value_column = use.table->column(use.count["column"].get<std::string>());
+    const auto status_column = use.table->column(use.count["status_column"].get<std::string>());
+    if (!value_column) {
+        throw InputError(use.table->where + ": no column '" + use.count["column"].get<std::string>() + "'");
+    }
+    const auto& row = use.table->rows[r];
+    PublishedValue read{&use, r, CellStatus::published, 0};
+    if (status_column && row[*status_column] && !parse_cell_status(*row[*status_column], read.status)) {
+        throw InputError(use.table->where + ": row " + std::to_string(r + 1) + " has the unknown status '" +
+            *row[*status_column] + "'");
+    }
+    if (read.status == CellStatus::published && row[*value_column]) {
+        const auto parsed = parse_int(*row[*value_column]);
+        if (!parsed) {
+            throw InputError(use.table->where + ": row " + std::to_string(r + 1) + ": count '" + *row[*value_column] +
+                "' is not an integer");
+        }
+        read.value = *parsed;
+    }
+    return read;
+}
+
+class CubeBuilder {
+public:
+    CubeBuilder(const FamilyInput& family, const std::string& count, const std::string& family_name, Findings& findings)
+        : m_family(family), m_count(count), m_name(family_name), m_findings(findings),
+          m_result{Cube(family_dimensions(family, count), {count}), {}}
+    {
+        std::uint32_t separate = 0;
+        for (std::size_t k = 0; k < family.keys.size(); ++k) {
+            if (family.separate.count(family.keys[k]) > 0) {
+                separate |= 1U << k;
+            }
+        }
+        m_result.cube.set_separate(separate);
+    }
+
+    FamilyCube build()
+    {
+        // Counts that are one cell first: a count that sums several codes is checked against the
+        // cells the other tables state.
+        for (const bool expanded : {false, true}) {
+            for (const FamilyInput::Use& use : m_family.uses.at(m_count)) {
+                if (has_expansions(use) != expanded) {
+                    continue;
+                }
+                for (std::size_t r = 0; r < use.table->rows.size(); ++r) {
+                    expanded ? place_sum(read_value(use, r)) : place(coords_of(use, r), read_value(use, r));
+                }
+            }
+        }
+        m_result.primary.resize(m_result.cube.size(), false);
+        return std::move(m_result);
+    }
+
+private:
+    std::vector<NodeId> coords_of(const FamilyInput::Use& use, std::size_t r) const
+    {
+        std::vector<NodeId> coords(m_family.keys.size());
+        for (std::size_t k = 0; k < coords.size(); ++k) {
+            coords[k] = node_of(m_result.cube, m_family, k, coordinate(m_family, k, use, use.table->rows[r]));
+        }
+        return coords;
+    }
+
+    void place(const std::vector<NodeId>& coords, const PublishedValue& read)
+    {
+        Cube& cube = m_result.cube;
+        const CellKey key = cube.key_of(coords);
+        const std::string& where = read.use->table->where;
+        if (const CellId* existing = cube.find(key)) {
+            const bool was_hidden = cube.hidden(*existing);
+            const bool hidden = read.status != CellStatus::published;
+            if (was_hidden != hidden) {
+                m_findings.add("published_elsewhere", where, m_name + " " + m_count + " cell " +
+                    cell_text(cube, m_family, key) + " is hidden in one published table and shown in another (here " +
+                        (hidden ? "hidden" : "published: " + std::to_string(read.value)) + ")");
+                if (!hidden) {
+                    const std::int64_t values[] = {read.value};
+                    (void)cube.add_cell(coords, values, CellStatus::published);
+                }
+            } else if (!hidden && cube.value(*existing, 0) != read.value) {
+                m_findings.add("inconsistent", where, m_name + " " + m_count + " cell " + cell_text(cube, m_family, key) +
+                    " is " + std::to_string(read.value) + " here and " + std::to_string(cube.value(*existing, 0)) + " elsewhere");
+            }
+            return;
+        }
+        const std::int64_t values[] = {read.value};
+        const CellId cell = cube.add_cell(coords, values, read.status);
+        if (m_result.primary.size() <= cell) {
+            m_result.primary.resize(cell + 1, false);
+        }
+        m_result.primary[cell] = read.status == CellStatus::primary || read.status == CellStatus::primary_dominance;
+    }
+
+    /// A count that sums the cells of several codes (an expansion): one present cell is that cell;
+    /// several are a published sum, which must not be the sum of a hidden cell and others.
+    void place_sum(const PublishedValue& read)
+    {
+        Cube& cube = m_result.cube;
+        const std::vector<std::vector<NodeId>> candidates = candidate_coords(*read.use, read.row);
+        std::vector<const std::vector<NodeId>*> present;
+        for (const std::vector<NodeId>& coords : candidates) {
+            if (cube.find(cube.key_of(coords)) != nullptr) {
+                present.push_back(&coords);
+            }
+        }
+        if (present.size() <= 1) {
+            // Without the family's own table (no cell present) the first code stands for the sum.
+            place(present.empty() ? candidates.front() : *present.front(), read);
+            return;
+        }
+        if (read.status != CellStatus::published) {
+            return;
+        }
+        std::int64_t sum = 0;
+        std::string hidden;
+        for (const std::vector<NodeId>* coords : present) {
+            const CellId cell = *cube.find(cube.key_of(*coords));
+            sum += cube.hidden(cell) ? 0 : cube.value(cell, 0);
+            if (cube.hidden(cell)) {
+                hidden += (hidden.empty() ? "" : "; ") + cell_text(cube, m_family, cube.key(cell));
+            }
+        }
+        const std::string where = read.use->table->where + " row " + std::to_string(read.row + 1);
+        if (!hidden.empty()) {
+            m_findings.add("published_sum", where, m_name + " " + m_count + " = " + std::to_string(read.value) +
+                " is published as a sum of cells of which some are hidden (" + hidden + ")");
+        } else if (sum != read.value) {
+            m_findings.add("inconsistent", where, m_name + " " + m_count + " = " + std::to_string(read.value) +
+                " is published as a sum of published cells that add up to " + std::to_string(sum));
+        }
+    }
+
+    std::vector<std::vector<NodeId>> candidate_coords(const FamilyInput::Use& use, std::size_t r) const
+    {
+        std::vector<std::vector<NodeId>> cells{{}};
+        for (std::size_t k = 0; k < m_family.keys.size(); ++k) {
+            std::vector<std::vector<NodeId>> grown;
+            for (const std::string& code : coordinate_options(m_family, k, use, use.table->rows[r])) {
+                const NodeId node = node_of(m_result.cube, m_family, k, code);
+                for (const std::vector<NodeId>& partial : cells) {
+                    grown.push_back(partial);
+                    grown.back().push_back(node);
+                }
+            }
+            cells = std::move(grown);
+        }
+        return cells;
+    }
+
+    const FamilyInput& m_family;
+    const std::string& m_count;
+    const std::string& m_name;
+    Findings& m_findings;
+    FamilyCube m_result;
+};
+
 FamilyCube build_cube(const FamilyInput& family, const std::string& count, const std::string& family_name, Findings& findings)
 {
-    FamilyCube result{Cube(family_dimensions(family, count), {count}), {}};
-    Cube& cube = result.cube;
-    std::uint32_t separate = 0;
-    for (std::size_t k = 0; k < family.keys.size(); ++k) {
-        if (family.separate.count(family.keys[k]) > 0) {
-            separate |= 1U << k;
-        }
-    }
-    cube.set_separate(separate);
-    std::vector<NodeId> coords(family.keys.size());
-    std::vector<bool> primary;
-    for (const FamilyInput::Use& use : family.uses.at(count)) {
-        const auto value_column = use.table->column(use.count["column"].get<std::string>());
-        const auto status_column = use.table->column(use.count["status_column"].get<std::string>());
-        if (!value_column) {
-            throw InputError(use.table->where + ": no column '" + use.count["column"].get<std::string>() + "'");
-        }
-        for (std::size_t r = 0; r < use.table->rows.size(); ++r) {
-            const auto& row = use.table->rows[r];
-            for (std::size_t k = 0; k < family.keys.size(); ++k) {
-                const std::string code = coordinate(family, k, use, row);
-                const bool is_separate = (separate >> k) & 1U;
-                coords[k] = is_separate ? *cube.dimension(k).find(code == total_code ? std::string(separate_total_alias) : code)
-                    : code == family.totals[k] ? Dimension::root()
-                                               : *cube.dimension(k).find(code);
-            }
-            CellStatus status = CellStatus::published;
-            if (status_column && row[*status_column] && !parse_cell_status(*row[*status_column], status)) {
-                throw InputError(use.table->where + ": row " + std::to_string(r + 1) + " has the unknown status '" +
-                    *row[*status_column] + "'");
-            }
-            std::int64_t value = 0;
-            if (status == CellStatus::published && row[*value_column]) {
-                const auto parsed = parse_int(*row[*value_column]);
-                if (!parsed) {
-                    throw InputError(use.table->where + ": row " + std::to_string(r + 1) + ": count '" +
-                        *row[*value_column] + "' is not an integer");
-                }
-                value = *parsed;
-            }
-            const CellKey key = cube.key_of(coords);
-            if (const CellId* existing = cube.find(key)) {
-                const bool was_hidden = cube.hidden(*existing);
-                const bool hidden = status != CellStatus::published;
-                if (was_hidden != hidden) {
-                    findings.add("published_elsewhere", use.table->where, family_name + " " + count + " cell " +
-                        cell_text(cube, family, key) + " is hidden in one published table and shown in another (here " +
-                            (hidden ? "hidden" : "published: " + std::to_string(value)) + ")");
-                    if (!hidden) {
-                        const std::int64_t values[] = {value};
-                        (void)cube.add_cell(coords, values, CellStatus::published);
-                    }
-                } else if (!hidden && cube.value(*existing, 0) != value) {
-                    findings.add("inconsistent", use.table->where, family_name + " " + count + " cell " + cell_text(cube, family, key) +
-                        " is " + std::to_string(value) + " here and " + std::to_string(cube.value(*existing, 0)) + " elsewhere");
-                }
-                continue;
-            }
-            const std::int64_t values[] = {value};
-            const CellId cell = cube.add_cell(coords, values, status);
-            if (primary.size() <= cell) {
-                primary.resize(cell + 1, false);
-            }
-            primary[cell] = status == CellStatus::primary || status == CellStatus::primary_dominance;
-        }
-    }
-    primary.resize(cube.size(), false);
-    result.primary = std::move(primary);
-    return result;
+    return CubeBuilder(family, count, family_name, findings).build();
 }
 
 void attack_family(const std::string& name, const FamilyInput& family, const AuditRequest& request, Findings& findings,

@@ -148,15 +148,36 @@ std::string output_code(const Dimension& dimension, const KeyLayout& key, NodeId
     return key.margin == Margin::none && code == separate_total_alias ? std::string(total_code) : code;
 }
 
+/// The layout the cube is built on: a summed key whose rows all hold its total code ("_T when not a
+/// breakdown": flows by sex only has nationality `_T` throughout) has nothing to sum. It is a
+/// dimension of one code, never summed, like a key declared `none`; a summed dimension with only
+/// its root would give the hypercube moves no partner.
+ProductLayout effective_layout(const ProductLayout& base, const Table& rows)
+{
+    ProductLayout layout = base;
+    for (KeyLayout& key : layout.keys) {
+        if (key.margin == Margin::none) {
+            continue;
+        }
+        const bool only_total = std::all_of(rows.rows.begin(), rows.rows.end(),
+            [&](const std::vector<TableValue>& row) { return code_text(row[key.column]) == key.total_code; });
+        if (only_total) {
+            key.margin = Margin::none;
+        }
+    }
+    return layout;
+}
+
 } // namespace
 
 FamilyTable::FamilyTable(const ProductLayout& base, Table rows, const UnitHierarchy& units)
-    : m_base(base), m_cube(dimensions_of(base, rows, units), count_names(base)), m_rows(std::move(rows))
+    : m_base(effective_layout(base, rows)), m_cube(dimensions_of(m_base, rows, units), count_names(m_base)),
+      m_rows(std::move(rows))
 {
     if (base.keys.size() > 30) {
         throw std::logic_error("product '" + product_name(base) + "' has more than 30 keys");
     }
-    m_cube.set_separate(separate_mask(base));
+    m_cube.set_separate(separate_mask(m_base));
     add_rows();
     m_cube.aggregate();
     check_stated_totals();
@@ -300,6 +321,7 @@ PublishedStructure FamilyTable::structure_of(const ProductLayout& layout) const
         } else {
             const CellLink& link = layout.links[c];
             count.family_count = link.count;
+            count.expansions = link.expansions;
             for (const std::string& key : structure.family_keys) {
                 if (const auto column = link.columns.find(key); column != link.columns.end()) {
                     count.coordinates.emplace_back(key, column->second);
@@ -478,6 +500,71 @@ LayerRows FamilyTable::base_rows(const QualityRule& quality) const
     return layer;
 }
 
+std::vector<std::vector<std::string>> FamilyTable::linked_codes(const ProductLayout& member, const CellLink& link,
+    const std::vector<TableValue>& row) const
+{
+    std::vector<std::vector<std::string>> cells{{}};
+    for (const KeyLayout& key : m_base.keys) {
+        const std::string dimension(m_base.spec->columns[key.column].name);
+        std::vector<std::string> options;
+        if (const auto column = link.columns.find(dimension); column != link.columns.end()) {
+            options.push_back(code_text(row[member.spec->column_index(column->second)]));
+        } else if (const auto code = link.codes.find(dimension); code != link.codes.end()) {
+            options.push_back(code->second);
+        } else if (member.spec->has_column(dimension) &&
+                   member.spec->columns[member.spec->column_index(dimension)].role == ColumnRole::key) {
+            options.push_back(code_text(row[member.spec->column_index(dimension)]));
+        } else {
+            options.push_back(key.total_code);
+        }
+        if (const auto expansion = link.expansions.find(dimension); expansion != link.expansions.end()) {
+            if (const auto codes = expansion->second.find(options.front()); codes != expansion->second.end()) {
+                options = codes->second;
+            }
+        }
+        std::vector<std::vector<std::string>> grown;
+        for (const std::vector<std::string>& partial : cells) {
+            for (const std::string& option : options) {
+                grown.push_back(partial);
+                grown.back().push_back(option);
+            }
+        }
+        cells = std::move(grown);
+    }
+    return cells;
+}
+
+FamilyTable::LinkedCount FamilyTable::linked_count(const ProductLayout& member, const CellLink& link,
+    const std::vector<TableValue>& row, std::size_t measure) const
+{
+    // The count is the sum of the base cells it names; absent cells are zeros of the table. One
+    // cell: the count is that cell, protected with the family. Several: the sum is published only
+    // when every term is, so it tells nothing the published cells do not.
+    LinkedCount linked;
+    std::size_t present = 0;
+    for (const std::vector<std::string>& codes : linked_codes(member, link, row)) {
+        const std::optional<CellKey> key = key_of(codes);
+        const CellId* cell = key ? m_cube.find(*key) : nullptr;
+        if (key && !m_cube.published(*key)) {
+            throw std::logic_error("product '" + product_name(member) + "': its cell " + m_cube.describe(*key) +
+                " is not published by '" + product_name(m_base) + "'");
+        }
+        if (cell == nullptr) {
+            continue;
+        }
+        ++present;
+        linked.key = key;
+        linked.value += m_cube.value(*cell, measure);
+        const CellStatus status = count_status(cell, measure);
+        if (present == 1) {
+            linked.status = status;
+        } else if (status != CellStatus::published || linked.status != CellStatus::published) {
+            linked.status = CellStatus::secondary;
+        }
+    }
+    return linked;
+}
+
 LayerRows FamilyTable::member_rows(const ProductLayout& member, const Table& rows, const QualityRule& quality) const
 {
     LayerRows layer;
@@ -504,30 +591,11 @@ LayerRows FamilyTable::member_rows(const ProductLayout& member, const Table& row
     for (std::size_t r = 0; r < rows.rows.size(); ++r) {
         const auto& row = rows.rows[r];
         for (std::size_t c = 0; c < member.counts.size(); ++c) {
-            const CellLink& link = member.links[c];
-            std::vector<std::string> codes;
-            for (const KeyLayout& key : m_base.keys) {
-                const std::string dimension(m_base.spec->columns[key.column].name);
-                if (const auto column = link.columns.find(dimension); column != link.columns.end()) {
-                    codes.push_back(code_text(row[member.spec->column_index(column->second)]));
-                } else if (const auto code = link.codes.find(dimension); code != link.codes.end()) {
-                    codes.push_back(code->second);
-                } else if (member.spec->has_column(dimension) &&
-                           member.spec->columns[member.spec->column_index(dimension)].role == ColumnRole::key) {
-                    codes.push_back(code_text(row[member.spec->column_index(dimension)]));
-                } else {
-                    codes.push_back(key.total_code);
-                }
-            }
-            const std::optional<CellKey> key = key_of(codes);
-            const CellId* cell = key ? m_cube.find(*key) : nullptr;
-            if (key && !m_cube.published(*key)) {
-                throw std::logic_error("product '" + product_name(member) + "': its cell " + m_cube.describe(*key) +
-                    " is not published by '" + product_name(m_base) + "'");
-            }
-            counts[r][c] = cell == nullptr ? 0 : m_cube.value(*cell, base_count[c]);
-            status[r][c] = count_status(cell, base_count[c]);
+            const LinkedCount linked = linked_count(member, member.links[c], row, base_count[c]);
+            counts[r][c] = linked.value;
+            status[r][c] = linked.status;
             table_hidden = table_hidden || status[r][c] != CellStatus::published;
+            const std::optional<CellKey>& key = linked.key;
             const TableValue& own = row[member.counts[c]];
             if (std::holds_alternative<std::int64_t>(own) && std::get<std::int64_t>(own) != counts[r][c]) {
                 throw DataError(product_name(member) + ": row " + std::to_string(r + 1) + " has " +

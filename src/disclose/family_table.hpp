@@ -72,6 +72,18 @@ private:
         std::vector<TableValue>& out, std::int64_t& withheld) const;
 
     [[nodiscard]] CellStatus count_status(const CellId* cell, std::size_t measure) const;
+
+    /// A linked product's count in one of its rows: the base cells it sums, their sum and status.
+    struct LinkedCount {
+        std::optional<CellKey> key;  ///< a cell it sums (the one cell, when there is one)
+        std::int64_t value = 0;
+        CellStatus status = CellStatus::published;
+    };
+    /// The base key codes of every cell a linked count sums (more than one through expansions).
+    [[nodiscard]] std::vector<std::vector<std::string>> linked_codes(const ProductLayout& member, const CellLink& link,
+        const std::vector<TableValue>& row) const;
+    [[nodiscard]] LinkedCount linked_count(const ProductLayout& member, const CellLink& link,
+        const std::vector<TableValue>& row, std::size_t measure) const;
     [[nodiscard]] std::vector<TableValue> cell_row(const ProductLayout& layout, const std::vector<TableValue>* data,
         const std::vector<std::string>& key_codes, const std::vector<std::int64_t>& counts,
         const std::vector<CellStatus>& status, bool table_hidden, const QualityRule& quality,

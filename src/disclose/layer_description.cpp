@@ -47,8 +47,12 @@ Json structure_json(const PublishedLayer& layer)
         for (const auto& [key, source] : count.coordinates) {
             coordinates[key] = source;
         }
-        counts.push_back(Json{{"column", count.column}, {"status_column", count.status_column},
-            {"family_count", count.family_count}, {"coordinates", coordinates}});
+        Json entry{{"column", count.column}, {"status_column", count.status_column},
+            {"family_count", count.family_count}, {"coordinates", coordinates}};
+        if (!count.expansions.empty()) {
+            entry["expansions"] = count.expansions;
+        }
+        counts.push_back(std::move(entry));
     }
     Json dimensions = Json::array();
     for (const auto& dimension : layer.dimensions()) {

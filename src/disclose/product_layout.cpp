@@ -32,6 +32,29 @@ std::logic_error bad_declaration(const ProductSpec& spec, const ColumnSpec& colu
     return std::logic_error("product '" + std::string(spec.name) + "', column '" + std::string(column.name) + "': " + what);
 }
 
+/// "{code:alt+alt code:alt}" -> code -> the linked product's codes it sums (entries are
+/// separated by spaces: ',' and ';' already separate the cell's assignments).
+std::map<std::string, std::vector<std::string>> parse_expansions(const ProductSpec& spec, const ColumnSpec& column,
+    const std::string& text)
+{
+    if (text.size() < 2 || text.back() != '}') {
+        throw bad_declaration(spec, column, "code expansion '" + text + "' is not {code:code+code ...}");
+    }
+    std::map<std::string, std::vector<std::string>> expansions;
+    for (const std::string& entry : split(text.substr(1, text.size() - 2), ' ')) {
+        const std::size_t colon = entry.find(':');
+        if (colon == std::string::npos || colon == 0) {
+            throw bad_declaration(spec, column, "code expansion '" + entry + "' is not code:code+code");
+        }
+        std::vector<std::string> codes = split(entry.substr(colon + 1), '+');
+        if (codes.empty()) {
+            throw bad_declaration(spec, column, "code expansion '" + entry + "' names no code");
+        }
+        expansions[entry.substr(0, colon)] = std::move(codes);
+    }
+    return expansions;
+}
+
 CellLink parse_link(const ProductSpec& spec, const ColumnSpec& column)
 {
     CellLink link;
@@ -48,7 +71,11 @@ CellLink parse_link(const ProductSpec& spec, const ColumnSpec& column)
                 throw bad_declaration(spec, column, "cell assignment '" + assignment + "' is not dimension=column");
             }
             const std::string dimension = assignment.substr(0, equals);
-            const std::string value = assignment.substr(equals + 1);
+            std::string value = assignment.substr(equals + 1);
+            if (const std::size_t brace = value.find('{'); brace != std::string::npos) {
+                link.expansions[dimension] = parse_expansions(spec, column, value.substr(brace));
+                value.erase(brace);
+            }
             if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
                 link.codes[dimension] = value.substr(1, value.size() - 2);
             } else if (spec.has_column(value) && spec.columns[spec.column_index(value)].role == ColumnRole::key) {

@@ -33,6 +33,8 @@ struct CellLink {
     /// linked product key column -> this product's key column, or a fixed code ('code')
     std::map<std::string, std::string> columns;
     std::map<std::string, std::string> codes;
+    /// linked product key column -> (this product's code -> the linked product's codes it sums)
+    std::map<std::string, std::map<std::string, std::vector<std::string>>> expansions;
 };
 
 struct ProductLayout {

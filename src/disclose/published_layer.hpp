@@ -7,6 +7,7 @@
 #include "common/table.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,8 @@ struct PublishedStructure {
         /// family key -> the layer's key column holding its code, or 'code' for a fixed code;
         /// family keys not listed are at their total.
         std::vector<std::pair<std::string, std::string>> coordinates;
+        /// family key -> (the layer's code -> the family codes whose cells the count sums)
+        std::map<std::string, std::map<std::string, std::vector<std::string>>> expansions;
     };
     std::vector<Count> counts;
     std::vector<std::string> total_codes;   ///< per family key: its code for the total

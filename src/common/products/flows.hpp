@@ -10,12 +10,12 @@ namespace migratlas::products {
 inline constexpr ColumnSpec flows_columns[] = {
     {"period", ColumnType::text, ColumnRole::key, "", "reference period: YYYY, YYYY-MM or the interval YYYY-MM/YYYY-MM"},
     {"flow_type", ColumnType::text, ColumnRole::key, "", "immigration, emigration, short_term, visitor (records) or the label of an OD table"},
-    {"origin", ColumnType::text, ColumnRole::key, "", "unit code or ISO3 country code; unknown when not recorded"},
-    {"destination", ColumnType::text, ColumnRole::key, "", "unit code or ISO3 country code; unknown when not recorded"},
-    {"crossing_point", ColumnType::text, ColumnRole::key, "", "point_id of the crossing; _T when not a breakdown"},
-    {"sex", ColumnType::text, ColumnRole::key, "", "sex as recorded; _T when not a breakdown"},
-    {"age_group", ColumnType::text, ColumnRole::key, "", "0-17, 18-29, 30-44, 45-64, 65+, unknown; _T when not a breakdown"},
-    {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality; _T when not a breakdown"},
+    {"origin", ColumnType::text, ColumnRole::key, "", "unit code or ISO3 country code; unknown when not recorded", Margin::total},
+    {"destination", ColumnType::text, ColumnRole::key, "", "unit code or ISO3 country code; unknown when not recorded", Margin::total},
+    {"crossing_point", ColumnType::text, ColumnRole::key, "", "point_id of the crossing; _T when not a breakdown", Margin::total},
+    {"sex", ColumnType::text, ColumnRole::key, "", "sex as recorded; _T when not a breakdown", Margin::total},
+    {"age_group", ColumnType::text, ColumnRole::key, "", "0-17, 18-29, 30-44, 45-64, 65+, unknown; _T when not a breakdown", Margin::total},
+    {"nationality", ColumnType::text, ColumnRole::key, "", "ISO3 nationality; _T when not a breakdown", Margin::total},
     {"origin_name", ColumnType::text, ColumnRole::attribute, "", "name of the origin"},
     {"destination_name", ColumnType::text, ColumnRole::attribute, "", "name of the destination"},
     {"origin_level", ColumnType::integer, ColumnRole::attribute, "", "MEGA level of the origin (1 for a country)"},
@@ -33,8 +33,10 @@ inline constexpr ColumnSpec unit_flows_columns[] = {
     {"unit_code", ColumnType::text, ColumnRole::key, "", "unit or country code"},
     {"unit_name", ColumnType::text, ColumnRole::attribute, "", "name of the unit or country"},
     {"unit_level", ColumnType::integer, ColumnRole::attribute, "", "MEGA level (1 for a country)"},
-    {"inflow", ColumnType::integer, ColumnRole::count, "persons", "persons arriving (flows with this destination)"},
-    {"outflow", ColumnType::integer, ColumnRole::count, "persons", "persons leaving (flows with this origin)"},
+    {"inflow", ColumnType::integer, ColumnRole::count, "persons", "persons arriving (flows with this destination)",
+        Margin::none, "", "persons;destination=unit_code,flow_type=flow_type{migration:immigration+emigration}"},
+    {"outflow", ColumnType::integer, ColumnRole::count, "persons", "persons leaving (flows with this origin)",
+        Margin::none, "", "persons;origin=unit_code,flow_type=flow_type{migration:immigration+emigration}"},
     {"net", ColumnType::integer, ColumnRole::measure, "persons", "inflow - outflow"},
     {"gross", ColumnType::integer, ColumnRole::measure, "persons", "inflow + outflow (turnover)"},
     {"mei_pct", ColumnType::real, ColumnRole::measure, "percent", "migration effectiveness index 100 * net / gross; NULL when gross = 0"},
@@ -43,8 +45,11 @@ inline constexpr ColumnSpec unit_flows_columns[] = {
     {"out_rate", ColumnType::real, ColumnRole::measure, "per 1000", "crude out-migration rate per 1,000 residents"},
     {"net_rate", ColumnType::real, ColumnRole::measure, "per 1000", "crude net migration rate per 1,000 residents"},
 };
+// unit_flows, corridors and flow_indicators count sums of flows cells (their margins): they are
+// protected with flows as one family, or a published balance minus published flows would give a
+// hidden flow away.
 inline constexpr ProductSpec unit_flows{"unit_flows", Visibility::internal, GeometryKind::none, unit_flows_columns,
-    "in, out, net, turnover, effectiveness and crude rates of every unit", "migratlas flows --workspace"};
+    "in, out, net, turnover, effectiveness and crude rates of every unit", "migratlas flows --workspace", "flows"};
 
 inline constexpr ColumnSpec corridors_columns[] = {
     {"period", ColumnType::text, ColumnRole::key, "", "reference period, as in flows"},
@@ -56,7 +61,9 @@ inline constexpr ColumnSpec corridors_columns[] = {
     {"destination_name", ColumnType::text, ColumnRole::attribute, "", "name of the destination"},
     {"persons", ColumnType::integer, ColumnRole::count, "persons", "persons on the corridor (all breakdowns)"},
     {"events", ColumnType::integer, ColumnRole::count, "events", "events on the corridor; NULL for OD tables"},
-    {"reverse_persons", ColumnType::integer, ColumnRole::count, "persons", "persons in the opposite direction (same period, same migration class)"},
+    {"reverse_persons", ColumnType::integer, ColumnRole::count, "persons", "persons in the opposite direction (same period, same migration class)",
+        Margin::none, "", "persons;origin=destination,destination=origin,crossing_point='_T',"
+        "flow_type=flow_type{immigration:immigration+emigration emigration:immigration+emigration}"},
     {"net_persons", ColumnType::integer, ColumnRole::measure, "persons", "persons - reverse_persons"},
     {"rank", ColumnType::integer, ColumnRole::measure, "", "1 = largest corridor of its period and type"},
     {"share_pct", ColumnType::real, ColumnRole::measure, "percent", "share of all persons of its period and type"},
@@ -66,7 +73,7 @@ inline constexpr ColumnSpec corridors_columns[] = {
     {"shape", ColumnType::text, ColumnRole::attribute, "", "straight, great-circle or arc (and +via-crossing)"},
 };
 inline constexpr ProductSpec corridors{"corridors", Visibility::internal, GeometryKind::line, corridors_columns,
-    "ranked origin-destination corridors as lines between representative points", "migratlas flows --workspace"};
+    "ranked origin-destination corridors as lines between representative points", "migratlas flows --workspace", "flows"};
 
 inline constexpr ColumnSpec flow_indicators_columns[] = {
     {"period", ColumnType::text, ColumnRole::key, "", "reference period"},
@@ -74,7 +81,8 @@ inline constexpr ColumnSpec flow_indicators_columns[] = {
     {"members", ColumnType::integer, ColumnRole::attribute, "", "units and countries of the system"},
     {"pairs", ColumnType::integer, ColumnRole::attribute, "", "possible origin-destination pairs"},
     {"nonzero_pairs", ColumnType::integer, ColumnRole::measure, "", "pairs with a flow"},
-    {"total_flow", ColumnType::integer, ColumnRole::count, "persons", "M: all persons moving between distinct members"},
+    {"total_flow", ColumnType::integer, ColumnRole::count, "persons", "M: all persons moving between distinct members",
+        Margin::none, "", "persons;flow_type=flow_type{migration:immigration+emigration}"},
     {"population", ColumnType::real, ColumnRole::attribute, "persons", "P: residents of the members with a population"},
     {"cmi_pct", ColumnType::real, ColumnRole::measure, "percent", "crude migration intensity 100 M / P"},
     {"mei_pct", ColumnType::real, ColumnRole::measure, "percent", "aggregate migration effectiveness 100 sum|net| / sum gross"},
@@ -85,6 +93,6 @@ inline constexpr ColumnSpec flow_indicators_columns[] = {
 };
 inline constexpr ProductSpec flow_indicators{"flow_indicators", Visibility::internal, GeometryKind::none,
     flow_indicators_columns, "system-wide migration indicators of each flows period and type (Bell et al. 2002)",
-    "migratlas flows --workspace"};
+    "migratlas flows --workspace", "flows"};
 
 } // namespace migratlas::products
