@@ -151,8 +151,59 @@ BalanceProducts make_balances(const std::vector<FlowRow>& rows, const EndDirecto
     return out;
 }
 
+namespace {
+
+std::string corridor_point(const FlowRow& r, const CorridorOptions& options)
+{
+    return std::string(options.via_crossing ? r.crossing_point : total_code);
+}
+
+CorridorLine draw_line(const CorridorLineKey& key, const EndDirectory& ends, const PointLookup& points,
+    const CorridorOptions& options)
+{
+    const auto& [origin, destination, point] = key;
+    CorridorLine out;
+    const auto from = ends.point(origin);
+    const auto to = ends.point(destination);
+    const auto via = points.find(point);
+    const bool needs_via = options.via_crossing && point != total_code;
+    if (from && to && (!needs_via || via != points.end())) {
+        const MultiPolyline line = needs_via ? via_line(*from, {via->second.lon, via->second.lat}, *to, options.shape)
+                                             : corridor_line(*from, *to, options.shape);
+        out.wkb = to_wkb(line);
+        // A great circle is the geodesic: its length is the distance of its ends (of each leg).
+        out.length_km = options.shape.shape != CorridorShape::great_circle ? polyline_length_km(line)
+            : needs_via ? geo::geodesic_distance_km(*from, {via->second.lon, via->second.lat}) +
+                    geo::geodesic_distance_km({via->second.lon, via->second.lat}, *to)
+                        : geo::geodesic_distance_km(*from, *to);
+    }
+    return out;
+}
+
+} // namespace
+
+CorridorLines draw_corridor_lines(const std::vector<FlowRow>& rows, const EndDirectory& ends, const PointLookup& points,
+    const CorridorOptions& options)
+{
+    CorridorLines lines;
+    for (const FlowRow& r : rows) {
+        CorridorLineKey key{std::string(r.origin), std::string(r.destination), corridor_point(r, options)};
+        if (lines.find(key) == lines.end()) {
+            CorridorLine line = draw_line(key, ends, points, options);
+            lines.emplace(std::move(key), std::move(line));
+        }
+    }
+    return lines;
+}
+
 CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirectory& ends, const PointLookup& points,
     const CorridorOptions& options)
+{
+    return make_corridors(rows, ends, options, draw_corridor_lines(rows, ends, points, options));
+}
+
+CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirectory& ends, const CorridorOptions& options,
+    const CorridorLines& lines)
 {
     struct Corridor {
         std::string period, flow_type, origin, destination, point;
@@ -164,7 +215,7 @@ CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirec
     // Opposite direction within the same period and class (immigration X→u faces emigration u→X).
     std::map<std::tuple<std::string, std::string, std::string, std::string>, std::int64_t> by_class;
     for (const FlowRow& r : rows) {
-        const std::string point(options.via_crossing ? r.crossing_point : total_code);
+        const std::string point = corridor_point(r, options);
         Corridor& c = merged[Key{std::string(r.period), std::string(r.flow_type), std::string(r.origin),
             std::string(r.destination), point}];
         c.period = r.period;
@@ -183,34 +234,6 @@ CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirec
     for (const auto& [key, corridor] : merged) {
         groups[{corridor.period, corridor.flow_type}].push_back(&corridor);
     }
-    // The same pair recurs in every period and class (26 years of UNHCR data): draw each line once.
-    struct CorridorShapeOf {
-        std::string wkb;
-        std::optional<double> length_km;
-    };
-    std::map<std::tuple<std::string, std::string, std::string>, CorridorShapeOf> shapes;
-    const auto shape_of = [&](const std::string& origin, const std::string& destination,
-                              const std::string& point) -> const CorridorShapeOf& {
-        auto [it, inserted] = shapes.try_emplace({origin, destination, point});
-        if (!inserted) {
-            return it->second;
-        }
-        const auto from = ends.point(origin);
-        const auto to = ends.point(destination);
-        const auto via = points.find(point);
-        const bool needs_via = options.via_crossing && point != total_code;
-        if (from && to && (!needs_via || via != points.end())) {
-            const MultiPolyline line = needs_via ? via_line(*from, {via->second.lon, via->second.lat}, *to, options.shape)
-                                                 : corridor_line(*from, *to, options.shape);
-            it->second.wkb = to_wkb(line);
-            // A great circle is the geodesic: its length is the distance of its ends (of each leg).
-            it->second.length_km = options.shape.shape != CorridorShape::great_circle ? polyline_length_km(line)
-                : needs_via ? geo::geodesic_distance_km(*from, {via->second.lon, via->second.lat}) +
-                        geo::geodesic_distance_km({via->second.lon, via->second.lat}, *to)
-                            : geo::geodesic_distance_km(*from, *to);
-        }
-        return it->second;
-    };
     CorridorProducts out;
     out.corridors = products::corridors.make_table();
     const std::string shape_name = std::string(to_string(options.shape.shape)) + (options.via_crossing ? "+via-crossing" : "");
@@ -234,10 +257,8 @@ CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirec
             }
             const auto reverse_it = by_class.find({c.period, std::string(flow_class(c.flow_type)), c.destination, c.origin});
             const std::int64_t reverse = reverse_it == by_class.end() ? 0 : reverse_it->second;
-            const CorridorShapeOf& shape = shape_of(c.origin, c.destination, c.point);
-            std::string wkb = shape.wkb;
-            const std::optional<double> length = shape.length_km;
-            if (wkb.empty()) {
+            const CorridorLine& line = lines.at({c.origin, c.destination, c.point});
+            if (line.wkb.empty()) {
                 ++out.without_geometry;
             }
             const double share = total > 0 ? 100.0 * static_cast<double>(c.persons) / static_cast<double>(total) : 0.0;
@@ -245,8 +266,9 @@ CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirec
                 total > 0 ? 100.0 * static_cast<double>(cumulative) / static_cast<double>(total) : 0.0;
             out.corridors.rows.push_back({c.period, c.flow_type, c.origin, c.destination, c.point, ends.name(c.origin),
                 ends.name(c.destination), c.persons, optional_int(c.events), reverse, c.persons - reverse,
-                static_cast<std::int64_t>(i + 1), share, cumulative_share, rank_in_origin, optional_real(length), shape_name});
-            out.corridors.geometry_wkb.push_back(std::move(wkb));
+                static_cast<std::int64_t>(i + 1), share, cumulative_share, rank_in_origin, optional_real(line.length_km),
+                shape_name});
+            out.corridors.geometry_wkb.push_back(line.wkb);
         }
     }
     return out;

@@ -10,10 +10,12 @@
 #include "join/unit_catalog.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace migratlas::flows {
@@ -71,6 +73,22 @@ struct CorridorProducts {
     std::size_t without_geometry = 0;  ///< corridors with an end (or point) that has no location
 };
 
+/// The line of one (origin, destination, crossing point); no WKB when an end (or the point) has no location.
+struct CorridorLine {
+    std::string wkb;
+    std::optional<double> length_km;
+};
+using CorridorLineKey = std::tuple<std::string, std::string, std::string>;  ///< origin, destination, point
+using CorridorLines = std::map<CorridorLineKey, CorridorLine>;
+
+/// The lines of every corridor of `rows`, each drawn once: the same pair recurs in every period and
+/// class (26 years of UNHCR data). The geometry is most of the work, so it can run beside other work.
+[[nodiscard]] CorridorLines draw_corridor_lines(const std::vector<FlowRow>& rows, const EndDirectory& ends,
+    const PointLookup& points, const CorridorOptions& options);
+
+/// The ranked corridors of `rows`, with the lines of draw_corridor_lines (of the same rows and options).
+[[nodiscard]] CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirectory& ends,
+    const CorridorOptions& options, const CorridorLines& lines);
 [[nodiscard]] CorridorProducts make_corridors(const std::vector<FlowRow>& rows, const EndDirectory& ends,
     const PointLookup& points, const CorridorOptions& options);
 

@@ -164,10 +164,22 @@ OGRLayer& Workspace::replace_layer(const std::string& name, const OGRSpatialRefe
 {
     GdalErrorCollector errors;
     for (int i = 0; i < m_dataset->GetLayerCount(); ++i) {
-        if (name == m_dataset->GetLayer(i)->GetName()) {
-            if (m_dataset->DeleteLayer(i) != OGRERR_NONE) {
+        OGRLayer* old = m_dataset->GetLayer(i);
+        if (name == old->GetName()) {
+            // A table of attributes is small next to its geometry layers: renaming it (SQLite
+            // rewrites the schema) costs more than the journal copy it saves.
+            if (old->GetLayerDefn()->GetGeomFieldCount() == 0) {
+                if (m_dataset->DeleteLayer(i) != OGRERR_NONE) {
+                    throw Error(m_path.string() + ": cannot replace layer '" + name + "': " + errors.text());
+                }
+                break;
+            }
+            // Dropped at commit(), after the new layer is written (see m_retired).
+            const std::string retired = "migratlas_retired_" + std::to_string(m_retired.size()) + "_" + name;
+            if (old->Rename(retired.c_str()) != OGRERR_NONE) {
                 throw Error(m_path.string() + ": cannot replace layer '" + name + "': " + errors.text());
             }
+            m_retired.push_back(retired);
             break;
         }
     }
@@ -253,11 +265,39 @@ void Workspace::append_run_log(const RunLog& log)
     }
 }
 
+void Workspace::drop_retired_layers()
+{
+    if (m_retired.empty()) {
+        return;
+    }
+    GdalErrorCollector errors;
+    // Debian builds SQLite with secure_delete on: each freed page would be zeroed, hence copied to
+    // the journal and written back (30,000 writes for the UNHCR corridors). A retired layer is the
+    // previous version of a product the workspace keeps anyway, of the same internal class (no raw
+    // identifier ever enters the workspace), so its pages are freed as they are; the next run
+    // overwrites them, and VACUUM removes them.
+    if (OGRLayer* result = m_dataset->ExecuteSQL("PRAGMA secure_delete = OFF", nullptr, nullptr)) {
+        m_dataset->ReleaseResultSet(result);
+    }
+    for (const std::string& name : m_retired) {
+        for (int i = 0; i < m_dataset->GetLayerCount(); ++i) {
+            if (name == m_dataset->GetLayer(i)->GetName()) {
+                if (m_dataset->DeleteLayer(i) != OGRERR_NONE) {
+                    throw Error(m_path.string() + ": cannot drop the replaced layer '" + name + "': " + errors.text());
+                }
+                break;
+            }
+        }
+    }
+    m_retired.clear();
+}
+
 void Workspace::commit()
 {
     GdalErrorCollector errors;
     errors.clear();
     mark_internal(*m_dataset);
+    drop_retired_layers();
     // GDAL writes deferred work (R-trees, extents, metadata) on flush: inside the transaction.
     m_dataset->FlushCache(true);
     if (m_dataset->CommitTransaction() != OGRERR_NONE || !errors.messages().empty()) {

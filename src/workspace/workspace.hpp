@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace migratlas::workspace {
 
@@ -31,7 +32,9 @@ public:
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
     [[nodiscard]] bool has_layer(const std::string& name);
 
-    /// Deletes the layer `name` when present and creates it anew (srs may be null for tables).
+    /// Creates the layer `name` anew (srs may be null for tables). A table of that name is deleted;
+    /// a geometry layer is renamed aside and dropped by commit(), so the run writes its pages
+    /// before it frees the old ones.
     OGRLayer& replace_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type);
     /// Writes `table` as an attribute table, replacing any table of the same name. Products are
     /// written through write_product (workspace/product_io.hpp), which checks them against their spec.
@@ -45,10 +48,18 @@ public:
 private:
     void open_in_place();
     void create_private();
+    void drop_retired_layers();
     std::filesystem::path m_path;
     std::filesystem::path m_temp_path;  // only for a new workspace
     GDALDatasetUniquePtr m_dataset;
     bool m_committed = false;
+    // Geometry layers replaced in this run, renamed aside until commit() drops them. Dropping first would
+    // free their pages for the new layer to reuse, and SQLite must copy a page freed in the
+    // transaction into the rollback journal before it overwrites it: the whole old layer (40 MB,
+    // 30,000 journal writes for the UNHCR corridors). Pages free when the transaction began, or
+    // past the end of the file, are written without a journal copy. The price: the file keeps
+    // free pages the size of the largest layer replaced, which the next run reuses.
+    std::vector<std::string> m_retired;
 };
 
 /// Opens an existing workspace read-only; throws InputError when it is missing or not a GeoPackage.

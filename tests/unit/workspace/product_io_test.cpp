@@ -301,3 +301,38 @@ TEST(ProductIo, InPlaceUpdateKeepsRtreeAndContentsConsistent)
 }
 
 } // namespace migratlas
+
+namespace migratlas {
+namespace {
+
+TEST(ProductIo, ReplacedLayersAreDroppedAtCommitWithNothingLeftBehind)
+{
+    test::TempDir dir;
+    const auto path = dir.path() / "ws.gpkg";
+    {
+        workspace::Workspace ws(path);
+        workspace::write_product(ws, test_lines, two_lines());
+        ws.commit();
+    }
+    {
+        // The old layer is set aside until commit(); replacing it twice in one run sets two aside.
+        workspace::Workspace ws(path);
+        workspace::write_product(ws, test_lines, two_lines());
+        workspace::write_product(ws, test_lines, two_lines_again());
+        EXPECT_EQ(ws.dataset().GetLayerByName("test_lines")->GetFeatureCount(), 1);
+        ws.commit();
+    }
+    auto dataset = workspace::open_readonly(path);
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%retired%'"), 0);
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM gpkg_contents"), 1);
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM gpkg_geometry_columns"), 1);
+    for (const char* table : {"gpkg_extensions", "gpkg_ogr_contents", "gpkg_metadata_reference"}) {
+        EXPECT_EQ(count_rows(*dataset, std::string("SELECT COUNT(*) FROM ") + table + " WHERE table_name LIKE '%retired%'"), 0)
+            << table;
+    }
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM rtree_test_lines_geom"), 1);
+    EXPECT_EQ(dataset->GetLayerCount(), 1);
+}
+
+} // namespace
+} // namespace migratlas
