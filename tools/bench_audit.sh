@@ -12,15 +12,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
-cmake --build "$build" --target bench_disclose migratlas -j2 > /dev/null
-work="$(mktemp -d /tmp/migratlas-bench-audit.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-timed() {  # label command...: wall and CPU (user + sys) of one command
-  local label="$1"
-  shift
-  /usr/bin/time -f "$label: %e s wall, %U s user + %S s sys CPU, %M KB max RSS" "$@"
-}
-echo "load: $(uptime | sed 's/.*load average/load average/')"
+# shellcheck source=tools/bench_disclose_common.sh
+source "$here/bench_disclose_common.sh" bench-audit
 export_dir="${EXPORT:-}"
 if [[ -z "$export_dir" ]]; then
   : "${WORKSPACE:?set WORKSPACE=path/to/workspace.gpkg (demo large) or EXPORT=an export folder}"

@@ -25,15 +25,8 @@ persons="${2:-500000}"
 nationalities="${3:-15}"
 level2="${LEVEL2:-40}"
 threads="${THREADS:-2}"
-cmake --build "$build" --target bench_disclose migratlas -j2 > /dev/null
-work="$(mktemp -d /tmp/migratlas-bench-disclose.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-timed() {  # label command...: wall and CPU (user + sys) of one command
-  local label="$1"
-  shift
-  /usr/bin/time -f "$label: %e s wall, %U s user + %S s sys CPU, %M KB max RSS" "$@"
-}
-echo "load: $(uptime | sed 's/.*load average/load average/')"
+# shellcheck source=tools/bench_disclose_common.sh
+source "$here/bench_disclose_common.sh" bench-disclose
 
 audit_export() {  # folder: `migratlas audit` end to end, its last lines
   timed "audit" "$build/migratlas" audit "$1" > "$work/audit.txt" 2>&1 || true

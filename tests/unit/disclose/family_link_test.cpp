@@ -67,6 +67,16 @@ Table unit_flows_table()
     return table;
 }
 
+disclose::AuditOutcome audit_folder(const std::filesystem::path& folder)
+{
+    disclose::AuditRequest request;
+    request.paths = {folder.string()};
+    request.exact = true;
+    Diagnostics diagnostics;
+    Progress progress;
+    return disclose::run_audit(request, diagnostics, progress);
+}
+
 class LinkedFlows : public ::testing::Test {
 protected:
     void SetUp() override
@@ -150,10 +160,7 @@ TEST_F(LinkedFlows, ExportOfBothPassesTheAuditThatAttacksThemTogether)
     EXPECT_EQ(inflow["coordinates"]["destination"], "unit_code");
     EXPECT_EQ(inflow["expansions"]["flow_type"]["migration"], Json::array({"immigration", "emigration"}));
 
-    disclose::AuditRequest audit;
-    audit.paths = {out.string()};
-    audit.exact = true;
-    const disclose::AuditOutcome outcome = disclose::run_audit(audit, diagnostics, quiet);
+    const disclose::AuditOutcome outcome = audit_folder(out);
     EXPECT_TRUE(outcome.passed()) << (outcome.findings.empty() ? std::string() : outcome.findings.front().message);
     const auto cell = std::find_if(outcome.cells.begin(), outcome.cells.end(), [](const disclose::AuditedCell& c) {
         return c.cell.find("origin=VEN, destination=XNA-01001") != std::string::npos && c.cell.find("sex=F") != std::string::npos;
@@ -237,16 +244,6 @@ std::filesystem::path write_package(const test::TempDir& dir, bool with_balance)
     }
     std::ofstream(folder / "datapackage.json") << Json{{"profile", "tabular-data-package"}, {"resources", resources}}.dump(2);
     return folder;
-}
-
-disclose::AuditOutcome audit_folder(const std::filesystem::path& folder)
-{
-    disclose::AuditRequest request;
-    request.paths = {folder.string()};
-    request.exact = true;
-    Diagnostics diagnostics;
-    Progress progress;
-    return disclose::run_audit(request, diagnostics, progress);
 }
 
 const disclose::AuditedCell& small_cell(const disclose::AuditOutcome& outcome)
