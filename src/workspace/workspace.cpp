@@ -5,8 +5,11 @@
 #include "common/products/run_log.hpp"
 #include "common/version.hpp"
 
+#include <sqlite3.h>
+
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -162,7 +165,31 @@ bool Workspace::has_layer(const std::string& name)
 
 OGRLayer& Workspace::replace_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type)
 {
+    return create_layer(name, srs, type, type != wkbNone);
+}
+
+OGRLayer& Workspace::replace_layer_indexed_at_commit(const std::string& name, const OGRSpatialReference* srs,
+    OGRwkbGeometryType type)
+{
+    OGRLayer& layer = create_layer(name, srs, type, false);
+    m_pending_indexes[name];
+    return layer;
+}
+
+void Workspace::index_at_commit(const std::string& layer, const IndexEntry& entry)
+{
+    const auto pending = m_pending_indexes.find(layer);
+    if (pending == m_pending_indexes.end()) {
+        throw std::logic_error("layer '" + layer + "' was not created by replace_layer_indexed_at_commit");
+    }
+    pending->second.push_back(entry);
+}
+
+OGRLayer& Workspace::create_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type,
+    bool gdal_spatial_index)
+{
     GdalErrorCollector errors;
+    m_pending_indexes.erase(name);  // a layer of this run set aside below is dropped, not indexed
     for (int i = 0; i < m_dataset->GetLayerCount(); ++i) {
         OGRLayer* old = m_dataset->GetLayer(i);
         if (name == old->GetName()) {
@@ -184,7 +211,7 @@ OGRLayer& Workspace::replace_layer(const std::string& name, const OGRSpatialRefe
         }
     }
     char** options = nullptr;
-    options = CSLSetNameValue(options, "SPATIAL_INDEX", type == wkbNone ? "NO" : "YES");
+    options = CSLSetNameValue(options, "SPATIAL_INDEX", gdal_spatial_index ? "YES" : "NO");
     // GDAL 3.6 takes a non-const SRS but only clones it.
     OGRLayer* layer = m_dataset->CreateLayer(name.c_str(), const_cast<OGRSpatialReference*>(srs), type, options);
     CSLDestroy(options);
@@ -292,11 +319,36 @@ void Workspace::drop_retired_layers()
     m_retired.clear();
 }
 
+void Workspace::build_pending_indexes()
+{
+    if (m_pending_indexes.empty()) {
+        return;
+    }
+    auto* db = static_cast<sqlite3*>(m_dataset->GetInternalHandle("SQLITE_HANDLE"));
+    if (db == nullptr) {
+        throw Error(m_path.string() + ": GDAL gives no SQLite connection to build spatial indexes on");
+    }
+    GdalErrorCollector errors;
+    for (auto& [name, entries] : m_pending_indexes) {
+        OGRLayer* layer = m_dataset->GetLayerByName(name.c_str());
+        if (layer == nullptr) {
+            throw std::logic_error("layer '" + name + "' to index has gone");
+        }
+        // GDAL creates a new layer's table with its first feature or at a sync: make sure it exists.
+        if (layer->SyncToDisk() != OGRERR_NONE) {
+            throw Error(m_path.string() + ": cannot write layer '" + name + "': " + errors.text());
+        }
+        add_rtree_index(db, name, layer->GetGeometryColumn(), layer->GetFIDColumn(), std::move(entries));
+    }
+    m_pending_indexes.clear();
+}
+
 void Workspace::commit()
 {
     GdalErrorCollector errors;
     errors.clear();
     mark_internal(*m_dataset);
+    build_pending_indexes();
     drop_retired_layers();
     // GDAL writes deferred work (R-trees, extents, metadata) on flush: inside the transaction.
     m_dataset->FlushCache(true);
