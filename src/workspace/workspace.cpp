@@ -55,11 +55,16 @@ void skip_syncs_of_private_file(GDALDataset& dataset)
 /// A run's writes stay in SQLite's page cache until the commit: with the default cache (2,000
 /// pages) an update spilled dirty pages mid-transaction, each spill syncing the journal (48
 /// fdatasync calls and 29,000 page reads for the UNHCR corridors; 4 and 10,000 with this). The cache
-/// only grows to what the run writes.
+/// only grows to what the run writes. Pages are read through a memory map of the file, so reading
+/// them (dropping a replaced layer reads all of its 10,000 pages) neither copies them into fresh
+/// memory the kernel must zero first nor costs a read call each; writes still go through the
+/// journal and the cache.
 void keep_the_transaction_in_memory(GDALDataset& dataset)
 {
-    if (OGRLayer* result = dataset.ExecuteSQL("PRAGMA cache_size = -262144", nullptr, nullptr)) {  // KiB: 256 MiB
-        dataset.ReleaseResultSet(result);
+    for (const char* pragma : {"PRAGMA cache_size = -262144", "PRAGMA mmap_size = 4294967296"}) {  // 256 MiB; 4 GiB
+        if (OGRLayer* result = dataset.ExecuteSQL(pragma, nullptr, nullptr)) {
+            dataset.ReleaseResultSet(result);
+        }
     }
 }
 
