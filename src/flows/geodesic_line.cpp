@@ -108,11 +108,22 @@ Vec3 ecef(const SinCos& lat, const SinCos& lon)
 /// Largest |p(u)| on [0, 1] of the quartic p with p(0) = p(1) = 0 and p = d[i] at u = 1/4, 1/2, 3/4:
 /// a chord's signed distance from the geodesic, read between the three points where it is measured
 /// (its largest value need not fall on one of them: next to the equator it lies near u = 0.56).
-double quartic_peak(const std::array<double, 3>& d)
+/// A value at least `tolerance` when the peak exceeds it (then the peak itself); otherwise a value
+/// at most `tolerance` — a bound, which spares the search on most segments.
+double quartic_peak(const std::array<double, 3>& d, double tolerance)
 {
     // p(u) = u (1 − u) g(u), g quadratic; g at the three points, then g in t = u − 1/2.
     const double g1 = d[0] * 16 / 3, g2 = d[1] * 4, g3 = d[2] * 16 / 3;
     const double c1 = 2 * (g3 - g1), c2 = 8 * (g3 - 2 * g2 + g1);
+    const auto g = [&](double t) { return g2 + c1 * t + c2 * t * t; };
+    // u (1 − u) ≤ 1/4, and |g| on [0, 1] is largest at an end or at its vertex.
+    double g_max = std::max(std::abs(g(-0.5)), std::abs(g(0.5)));
+    if (c2 != 0 && std::abs(c1 / (2 * c2)) < 0.5) {
+        g_max = std::max(g_max, std::abs(g(-c1 / (2 * c2))));
+    }
+    if (g_max / 4 <= tolerance) {
+        return g_max / 4;
+    }
     const auto p = [&](double u) {
         const double t = u - 0.5;
         return std::abs(u * (1 - u) * (g2 + c1 * t + c2 * t * t));
@@ -199,7 +210,8 @@ private:
         return v;
     }
 
-    /// Largest distance, m, of the segment's chords from the plane of its geodesic.
+    /// Largest distance, m, of the segment's chords from the plane of its geodesic (a bound when
+    /// it is within the tolerance).
     double deviation_m(const Vertex& a, const Vertex& b) const
     {
         Vec3 n = cross(minus(b.position, a.position),
@@ -226,7 +238,7 @@ private:
                 web[i] = dot(minus(ecef(web_lat, lon), a.position), n);
             }
         }
-        return std::max(quartic_peak(plate), mercator ? quartic_peak(web) : 0.0);
+        return std::max(quartic_peak(plate, m_tolerance_m), mercator ? quartic_peak(web, m_tolerance_m) : 0.0);
     }
 
     /// Appends the vertices after `a` up to `b`. A segment that strays is cut into as many equal
