@@ -61,6 +61,24 @@ std::vector<NodeId> neighbourhood(const Cube& cube, CellKey key, std::size_t d, 
     return inside;
 }
 
+/// The leaves and every node above them: the cells of one dimension a move over `leaves` can change.
+std::size_t nodes_above(const Dimension& dimension, const std::vector<NodeId>& leaves)
+{
+    std::vector<NodeId> nodes;
+    for (const NodeId leaf : leaves) {
+        for (NodeId node = leaf;; node = dimension.parent(node)) {
+            if (std::find(nodes.begin(), nodes.end(), node) != nodes.end()) {
+                break;
+            }
+            nodes.push_back(node);
+            if (node == Dimension::root()) {
+                break;
+            }
+        }
+    }
+    return nodes.size();
+}
+
 } // namespace
 
 std::optional<std::vector<CellKey>> local_move(const Cube& cube, CellId cell, std::size_t measure,
@@ -72,14 +90,16 @@ std::optional<std::vector<CellKey>> local_move(const Cube& cube, CellId cell, st
     std::size_t per_dimension = limits.leaves_per_dimension;
     while (true) {
         std::size_t product = 1;
+        std::size_t cells = 1;
         for (std::size_t d = 0; d < rank; ++d) {
             leaves[d] = neighbourhood(cube, primary, d, per_dimension);
             product *= leaves[d].size();
+            cells *= nodes_above(cube.dimension(d), leaves[d]);
         }
-        if (product <= limits.max_leaves || per_dimension <= 2) {
+        if ((product <= limits.max_leaves && cells <= limits.max_cells) || per_dimension <= 2) {
             break;
         }
-        per_dimension = per_dimension * 2 / 3;
+        --per_dimension;
     }
     // Every node above a moving leaf, per dimension: the cells whose value the move can change.
     std::vector<std::vector<NodeId>> nodes(rank);

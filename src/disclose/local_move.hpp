@@ -14,10 +14,13 @@ namespace migratlas::disclose {
 
 struct LocalMoveLimits {
     std::size_t leaves_per_dimension = 6;
-    /// The LP's size grows with the product of the leaves per dimension; past a few hundred the
-    /// solve dominates protection (on the demo `large` flows, 800 leaves: about 30 ms per move, 256:
-    /// about 3 ms) while the pattern hides about 3% more cells (docs/methods/disclosure.md §1).
-    std::size_t max_leaves = 256;
+    std::size_t max_leaves = 800;
+    /// The cells the move can change (the leaves and every margin above them, one LP row each when
+    /// published) bound the solve time. With five summed keys 800 leaves span about 7 000 cells and
+    /// a solve took 30 ms, so the flows of the demo `large` region took over 25 minutes; 1 200 cells
+    /// keep it to a few ms, and on the four-key tables of docs/methods/disclosure.md §7 the pattern
+    /// hides no more persons than with leaves alone bounded.
+    std::size_t max_cells = 1200;
 };
 
 /// Published, not yet hidden cells a move raising `cell` by `target` (leaves of a neighbourhood
