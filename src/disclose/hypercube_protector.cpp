@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <optional>
 #include <unordered_map>
@@ -498,8 +500,14 @@ std::int64_t Protector::missing(const Ledger& ledger, const std::vector<std::int
 
 std::vector<std::size_t> Protector::search_width(const std::vector<std::vector<AxisOption>>& axes)
 {
-    // Keep the search to a few hundred hypercubes: the best-ranked options of each dimension.
-    constexpr std::size_t combo_budget = 256;
+    // Keep the search to a few hundred hypercubes: the best-ranked options of each dimension. A
+    // hypercube has 2^k corners in k summed dimensions, so past four the budget halves with each
+    // one: the corners visited per move stay about the same.
+    std::size_t summed = 0;
+    for (const std::vector<AxisOption>& axis : axes) {
+        summed += axis.size() > 1 ? 1 : 0;
+    }
+    const std::size_t combo_budget = std::max<std::size_t>(16, std::size_t{256} >> (summed > 4 ? summed - 4 : 0));
     std::vector<std::size_t> keep(axes.size());
     for (std::size_t per_axis = 6; per_axis >= 1; --per_axis) {
         std::size_t combos = 1;
@@ -704,13 +712,68 @@ std::vector<CellCertificate> certify(Cube& cube, const std::vector<CellId>& cell
 
 namespace {
 
-/// The cells of `cube` in `chunks` sub-cubes, each holding whole tables (every cell with the same
-/// codes in the dimensions never summed is in the same chunk); cells of no table (unpublished,
-/// at `_T` of such a dimension) are left out: moves never change them.
+/// The table of each cell (its codes in the dimensions never summed, packed), or nullopt for cells of
+/// no table (unpublished, at `_T` of such a dimension): moves never change them.
+std::optional<CellKey> table_of(const Cube& cube, CellKey key)
+{
+    CellKey table = 0;
+    for (std::size_t d = 0; d < cube.rank(); ++d) {
+        if (((cube.separate() >> d) & 1U) != 0) {
+            const NodeId node = cube.coord(key, d);
+            if (node == Dimension::root()) {
+                return std::nullopt;
+            }
+            table += static_cast<CellKey>(node) * cube.stride(d);
+        }
+    }
+    return table;
+}
+
+/// The cells of `cube` in at most `chunks` sub-cubes, each holding whole tables: one per table when
+/// there are few, else the tables dealt (largest first, each to the smallest chunk) into `chunks`.
 std::vector<Cube> split_tables(const Cube& cube, std::size_t chunks)
 {
+    std::vector<CellKey> tables;
+    std::unordered_map<CellKey, std::size_t> table_index;
+    std::vector<std::size_t> table_cells;
+    std::vector<std::size_t> cell_table(cube.size(), SIZE_MAX);
+    for (CellId cell = 0; cell < cube.size(); ++cell) {
+        const std::optional<CellKey> table = table_of(cube, cube.key(cell));
+        if (!table) {
+            continue;
+        }
+        const auto [it, added] = table_index.try_emplace(*table, tables.size());
+        if (added) {
+            tables.push_back(*table);
+            table_cells.push_back(0);
+        }
+        cell_table[cell] = it->second;
+        ++table_cells[it->second];
+    }
+    std::vector<std::size_t> by_size(tables.size());
+    std::iota(by_size.begin(), by_size.end(), std::size_t{0});
+    std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) {
+        return table_cells[a] != table_cells[b] ? table_cells[a] > table_cells[b] : tables[a] < tables[b];
+    });
+    const std::size_t parts_wanted = std::max<std::size_t>(1, std::min(tables.size(), chunks));
+    std::vector<std::size_t> chunk_of(tables.size());
+    std::vector<std::size_t> chunk_cells(parts_wanted, 0);
+    for (const std::size_t t : by_size) {
+        const std::size_t c = static_cast<std::size_t>(
+            std::min_element(chunk_cells.begin(), chunk_cells.end()) - chunk_cells.begin());
+        chunk_of[t] = c;
+        chunk_cells[c] += table_cells[t];
+    }
+    // Threads take chunks in order: largest first, so that they finish together.
+    std::vector<std::size_t> order(parts_wanted);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return chunk_cells[a] > chunk_cells[b]; });
+    std::vector<std::size_t> position(parts_wanted);
+    for (std::size_t i = 0; i < parts_wanted; ++i) {
+        position[order[i]] = i;
+    }
     std::vector<Cube> parts;
-    for (std::size_t c = 0; c < chunks; ++c) {
+    for (std::size_t c = 0; c < parts_wanted; ++c) {
         parts.emplace_back(cube.dimensions(), cube.measures());
         parts.back().set_views(cube.views());
         parts.back().set_separate(cube.separate());
@@ -718,23 +781,17 @@ std::vector<Cube> split_tables(const Cube& cube, std::size_t chunks)
     std::vector<NodeId> coords(cube.rank());
     std::vector<std::int64_t> values(cube.measures().size());
     for (CellId cell = 0; cell < cube.size(); ++cell) {
+        if (cell_table[cell] == SIZE_MAX) {
+            continue;
+        }
         const CellKey key = cube.key(cell);
-        CellKey table = 0;
-        bool in_table = true;
         for (std::size_t d = 0; d < cube.rank(); ++d) {
             coords[d] = cube.coord(key, d);
-            if (((cube.separate() >> d) & 1U) != 0) {
-                in_table = in_table && coords[d] != Dimension::root();
-                table = table * 1000003ULL + coords[d];
-            }
-        }
-        if (!in_table) {
-            continue;
         }
         for (std::size_t m = 0; m < values.size(); ++m) {
             values[m] = cube.value(cell, m);
         }
-        (void)parts[table % chunks].add_cell(coords, values, cube.status(cell));
+        (void)parts[position[chunk_of[cell_table[cell]]]].add_cell(coords, values, cube.status(cell));
     }
     return parts;
 }
@@ -752,7 +809,8 @@ ProtectionReport protect(Cube& cube, const ProtectionRule& rule, std::vector<Cel
     // order), and cells the moves add are merged in key order: the result is the same whatever
     // the thread count.
     const unsigned threads = thread_count(rule.threads);
-    std::vector<Cube> parts = split_tables(cube, std::max<std::size_t>(threads, 2));
+    // A few chunks per thread: a thread that finishes a small table takes the next one.
+    std::vector<Cube> parts = split_tables(cube, std::size_t{4} * std::max(threads, 2U));
     std::vector<std::vector<CellCertificate>> part_certificates(parts.size());
     std::vector<ProtectionReport> part_reports(parts.size());
     parallel_for(parts.size(), threads, [&](std::size_t c) {
