@@ -15,12 +15,12 @@
 #include <nlohmann/json.hpp>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
-#include <tbb/task_group.h>
 
 #include <fnmatch.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <exception>
 #include <cmath>
 #include <mutex>
 #include <optional>
@@ -302,6 +302,77 @@ void move_into(const std::filesystem::path& from, const std::filesystem::path& t
     std::filesystem::rename(from, to);
 }
 
+/// The disclosure gate beside the pages: one thread per family of products protected together,
+/// outside the pages' arena. Families are protected on their own (the same layers as in one run of
+/// the gate), and each takes seconds on one thread, so that run in turn they left a core idle
+/// once the pages that draw no product were done; now the system shares both cores among the
+/// families and the pages.
+class GateThreads {
+public:
+    GateThreads(const RunPlan& plan, bool strict)
+    {
+        const auto groups = protected_together(plan.products);
+        m_slots.resize(groups.size());
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            m_slots[g].diagnostics = Diagnostics(strict);
+        }
+        try {
+            for (std::size_t g = 0; g < groups.size(); ++g) {
+                m_threads.emplace_back([this, g, group = groups[g], workspace = plan.workspace] {
+                    Slot& slot = m_slots[g];
+                    try {
+                        Progress quiet;  // the terminal shows the pages' progress
+                        slot.published = read_published_products(workspace, group, slot.diagnostics, quiet);
+                    } catch (...) {
+                        slot.failure = std::current_exception();
+                    }
+                });
+            }
+        } catch (...) {
+            join();  // a thread that could not start: those started must not outlive the slots
+            throw;
+        }
+    }
+    ~GateThreads() { join(); }
+    GateThreads(const GateThreads&) = delete;
+    GateThreads& operator=(const GateThreads&) = delete;
+
+    /// Every family's layers once all are protected; the first failure (in request order) is
+    /// rethrown. Diagnostics are merged in request order too, whichever family finished first.
+    std::map<std::string, PublishedInput> wait(Diagnostics& diagnostics)
+    {
+        join();
+        std::map<std::string, PublishedInput> published;
+        for (Slot& slot : m_slots) {
+            if (slot.failure) {
+                std::rethrow_exception(slot.failure);
+            }
+            diagnostics.merge(slot.diagnostics);
+            published.merge(slot.published);
+        }
+        return published;
+    }
+
+private:
+    struct Slot {
+        std::map<std::string, PublishedInput> published;
+        Diagnostics diagnostics;
+        std::exception_ptr failure;
+    };
+
+    void join()
+    {
+        for (auto& thread : m_threads) {
+            if (thread.joinable()) {
+                thread.join();
+            }
+        }
+    }
+
+    std::vector<Slot> m_slots;  // sized before any thread starts: never reallocated under them
+    std::vector<std::thread> m_threads;
+};
+
 } // namespace
 
 Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress)
@@ -405,18 +476,13 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
                 tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, draw_png));
     };
     PagePlans early, gated;
-    std::map<std::string, PublishedInput> published;
-    Diagnostics gate_diagnostics(diagnostics.strict()), early_diagnostics(diagnostics.strict());
-    Progress quiet;  // the gate runs beside the pages, whose progress the terminal shows
+    Diagnostics early_diagnostics(diagnostics.strict());
     const auto wanted = [&](const std::string& name) { return matches(request.pages, name); };
     Clock::time_point pages_started;
+    // The disclosure gate (seconds of CPU for a whole atlas) protects the products while the pages
+    // that draw none render.
+    GateThreads gate(run_plan, diagnostics.strict());
     arena.execute([&] {
-        // The disclosure gate (seconds on one thread for a whole atlas) protects the products while
-        // the pages that draw none render on the other threads; the gate's thread joins them after.
-        tbb::task_group gate;
-        if (!run_plan.products.empty()) {
-            gate.run([&] { published = read_published_products(run_plan.workspace, run_plan.products, gate_diagnostics, quiet); });
-        }
         load_inputs(atlas, request, run_plan.needs, data, early_diagnostics);
         prepare_layers(atlas, data, early_diagnostics, run_plan.early_layers);
         early = plan_pages(atlas, data, metrics, early_diagnostics,
@@ -450,9 +516,8 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
         progress.start("rendering " + std::to_string(names.size()) + " pages");
         pages_started = Clock::now();
         render_pages(ready);
-        gate.wait();
     });
-    diagnostics.merge(gate_diagnostics);
+    std::map<std::string, PublishedInput> published = gate.wait(diagnostics);
     diagnostics.merge(early_diagnostics);
     if (!run_plan.gated_pages.empty()) {
         add_products(run_plan.products, published, data);
