@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -156,14 +157,28 @@ TableValue field_value(OGRFeature& feature, int index, ColumnType type)
 
 } // namespace
 
-FeatureLayer read_input_layer(const InputSpec& input, const std::string& source, Diagnostics& diagnostics)
+struct InputSources::Open {
+    /// source and open options -> the dataset
+    std::map<std::string, GDALDatasetUniquePtr> datasets;
+};
+
+InputSources::InputSources() : m_open(std::make_unique<Open>()) {}
+
+InputSources::~InputSources() = default;
+
+FeatureLayer InputSources::read(const InputSpec& input, const std::string& source, Diagnostics& diagnostics)
 {
     gdal_register_all();
-    const auto dataset = open_source(input, source);
+    auto& dataset = m_open->datasets[source + '\n' + input.x_field + '\n' + input.y_field];
+    if (!dataset) {
+        dataset = open_source(input, source);
+    }
     OGRLayer* layer = pick_layer(*dataset, input, source);
-    if (!input.where.empty()) {
+    // The layer may have been read before, by another input with its own filter.
+    layer->ResetReading();
+    {
         GdalErrorCollector errors;
-        if (layer->SetAttributeFilter(input.where.c_str()) != OGRERR_NONE) {
+        if (layer->SetAttributeFilter(input.where.empty() ? nullptr : input.where.c_str()) != OGRERR_NONE) {
             throw AtlasError(input.pos, "input '" + input.name + "': bad where '" + input.where + "': " + errors.text());
         }
     }

@@ -156,19 +156,21 @@ void add_products(const std::vector<ProductRequest>& products, std::map<std::str
     }
 }
 
-void load_input(const AtlasFile& atlas, const Request& request, const std::string& name, AtlasData& data, Diagnostics& diagnostics)
+void load_input(const AtlasFile& atlas, const Request& request, const std::string& name, InputSources& sources, AtlasData& data,
+    Diagnostics& diagnostics)
 {
     if (!data.inputs.count(name)) {
         const InputSpec& input = atlas.inputs.at(name);
-        data.inputs[name] = std::make_shared<FeatureLayer>(read_input_layer(input, resolve_path(input.source, atlas, request), diagnostics));
+        data.inputs[name] = std::make_shared<FeatureLayer>(sources.read(input, resolve_path(input.source, atlas, request), diagnostics));
     }
 }
 
 /// The inputs and joined tables of `needs` (workspace products aside: they come through the gate).
-void load_inputs(const AtlasFile& atlas, const Request& request, const PageNeeds& needs, AtlasData& data, Diagnostics& diagnostics)
+void load_inputs(const AtlasFile& atlas, const Request& request, const PageNeeds& needs, InputSources& sources, AtlasData& data,
+    Diagnostics& diagnostics)
 {
     for (const auto& name : needs.inputs) {
-        load_input(atlas, request, name, data, diagnostics);
+        load_input(atlas, request, name, sources, data, diagnostics);
     }
     std::map<std::string, JoinTable> tables;
     for (const auto& name : needs.layers) {
@@ -176,7 +178,7 @@ void load_inputs(const AtlasFile& atlas, const Request& request, const PageNeeds
         if (layer.input.value.empty()) {
             continue;
         }
-        load_input(atlas, request, layer.input.value, data, diagnostics);
+        load_input(atlas, request, layer.input.value, sources, data, diagnostics);
         if (layer.join_table.value.empty()) {
             continue;
         }
@@ -202,7 +204,7 @@ struct RunPlan {
     std::set<std::string> early_layers; ///< the layers the other pages draw (no product among them)
 };
 
-RunPlan plan_run(const AtlasFile& atlas, const Request& request, AtlasData& data, Diagnostics& diagnostics)
+RunPlan plan_run(const AtlasFile& atlas, const Request& request, InputSources& sources, AtlasData& data, Diagnostics& diagnostics)
 {
     if (request.pages.empty()) {
         // Every page is drawn: a missing workspace is said before any input is read.
@@ -214,7 +216,7 @@ RunPlan plan_run(const AtlasFile& atlas, const Request& request, AtlasData& data
     }
     for (const auto& page : atlas.pages) {
         if (page.series) {
-            load_input(atlas, request, page.series->coverage.value, data, diagnostics);
+            load_input(atlas, request, page.series->coverage.value, sources, data, diagnostics);
         }
     }
     RunPlan run;
@@ -398,7 +400,8 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     const int dpi = request.dpi.value_or(atlas.dpi.value);
     progress.start("reading the atlas inputs");
     AtlasData data;
-    const RunPlan run_plan = plan_run(atlas, request, data, diagnostics);
+    InputSources sources;
+    const RunPlan run_plan = plan_run(atlas, request, sources, data, diagnostics);
     const FontFiles fonts = find_fonts(atlas.style.font);
     const TextMetrics metrics(fonts);
     const int threads = request.threads > 0 ? request.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -499,7 +502,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     // that draw none render.
     GateThreads gate(run_plan, diagnostics.strict());
     arena.execute([&] {
-        load_inputs(atlas, request, run_plan.needs, data, early_diagnostics);
+        load_inputs(atlas, request, run_plan.needs, sources, data, early_diagnostics);
         prepare_layers(atlas, data, early_diagnostics, run_plan.early_layers);
         early = plan_pages(atlas, data, metrics, early_diagnostics,
             [&](const std::string& name) { return wanted(name) && !run_plan.gated_pages.count(name); });
