@@ -319,29 +319,33 @@ void move_into(const std::filesystem::path& from, const std::filesystem::path& t
     std::filesystem::rename(from, to);
 }
 
-/// The disclosure gate beside the pages: one thread per family of products protected together,
-/// outside the pages' arena. Families are protected on their own (the same layers as in one run of
-/// the gate), and each takes seconds on one thread, so that run in turn they left a core idle
-/// once the pages that draw no product were done; now the system shares both cores among the
-/// families and the pages.
+/// The disclosure gate beside the pages: the families of products protected together spread over
+/// up to --threads threads of their own, outside the pages' arena. Families are protected on their
+/// own (the same layers as in one run of the gate), and each takes seconds, so that run in turn on
+/// one arena thread they left a core idle once the pages that draw no product were done; now the
+/// system shares the cores among the families and the pages.
 class GateThreads {
 public:
-    GateThreads(const RunPlan& plan, bool strict)
+    /// At most `threads` threads (--threads): thread t protects the families t, t + threads, ...
+    GateThreads(const RunPlan& plan, bool strict, int threads)
     {
         const auto groups = protected_together(plan.products);
         m_slots.resize(groups.size());
         for (std::size_t g = 0; g < groups.size(); ++g) {
             m_slots[g].diagnostics = Diagnostics(strict);
         }
+        const std::size_t count = std::min(groups.size(), static_cast<std::size_t>(std::max(1, threads)));
         try {
-            for (std::size_t g = 0; g < groups.size(); ++g) {
-                m_threads.emplace_back([this, g, group = groups[g], workspace = plan.workspace] {
-                    Slot& slot = m_slots[g];
-                    try {
-                        Progress quiet;  // the terminal shows the pages' progress
-                        slot.published = read_published_products(workspace, group, slot.diagnostics, quiet);
-                    } catch (...) {
-                        slot.failure = std::current_exception();
+            for (std::size_t t = 0; t < count; ++t) {
+                m_threads.emplace_back([this, t, count, groups, workspace = plan.workspace] {
+                    for (std::size_t g = t; g < groups.size(); g += count) {
+                        Slot& slot = m_slots[g];
+                        try {
+                            Progress quiet;  // the terminal shows the pages' progress
+                            slot.published = read_published_products(workspace, groups[g], slot.diagnostics, quiet);
+                        } catch (...) {
+                            slot.failure = std::current_exception();
+                        }
                     }
                 });
             }
@@ -500,7 +504,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     Clock::time_point pages_started;
     // The disclosure gate (seconds of CPU for a whole atlas) protects the products while the pages
     // that draw none render.
-    GateThreads gate(run_plan, diagnostics.strict());
+    GateThreads gate(run_plan, diagnostics.strict(), threads);
     arena.execute([&] {
         load_inputs(atlas, request, run_plan.needs, sources, data, early_diagnostics);
         prepare_layers(atlas, data, early_diagnostics, run_plan.early_layers);
