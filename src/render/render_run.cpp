@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <exception>
 #include <cmath>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <set>
