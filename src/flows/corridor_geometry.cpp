@@ -1,9 +1,8 @@
 #include "flows/corridor_geometry.hpp"
 
 #include "common/error.hpp"
+#include "flows/geodesic_line.hpp"
 #include "geo/wkb.hpp"
-
-#include <geodesic.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,16 +13,6 @@ namespace migratlas::flows {
 namespace {
 
 constexpr double deg = std::numbers::pi / 180.0;
-
-const geod_geodesic& wgs84()
-{
-    static const geod_geodesic geodesic = [] {
-        geod_geodesic g{};
-        geod_init(&g, 6378137.0, 1.0 / 298.257223563);
-        return g;
-    }();
-    return geodesic;
-}
 
 /// Splits a line with unrolled longitudes (they may run past ±180) into parts inside [-180, 180],
 /// cutting each edge that crosses the antimeridian where it crosses it.
@@ -85,21 +74,9 @@ Polyline arc(geo::LonLat from, geo::LonLat to, const ShapeOptions& options)
 
 MultiPolyline great_circle(geo::LonLat from, geo::LonLat to, const ShapeOptions& options)
 {
-    geod_geodesicline line{};
-    geod_inverseline(&line, &wgs84(), from.lat, from.lon, to.lat, to.lon,
-        GEOD_LATITUDE | GEOD_LONGITUDE | GEOD_DISTANCE_IN);
-    const double length_km = line.s13 / 1000.0;
-    const int steps = std::clamp(static_cast<int>(std::ceil(length_km / std::max(options.great_circle_step_km, 1.0))), 1, 1000);
-    Polyline unrolled;
-    for (int i = 0; i <= steps; ++i) {
-        double lat = 0, lon = 0;
-        geod_genposition(&line, GEOD_LONG_UNROLL, line.s13 * i / steps, &lat, &lon, nullptr, nullptr, nullptr,
-            nullptr, nullptr, nullptr);
-        unrolled.push_back({lon, lat});
-    }
-    unrolled.front() = from;
-    unrolled.back().lat = to.lat;
-    return split_at_antimeridian(unrolled);
+    MultiPolyline parts = split_at_antimeridian(densify_geodesic(from, to, options.great_circle_tolerance_km));
+    parts.back().back() = to;  // not to.lon ± 360 ∓ 360, which may round
+    return parts;
 }
 
 void append(MultiPolyline& target, MultiPolyline leg)
@@ -164,15 +141,13 @@ MultiPolyline via_line(geo::LonLat from, geo::LonLat via, geo::LonLat to, const 
 
 double polyline_length_km(const MultiPolyline& line)
 {
-    double total_m = 0;
+    double total_km = 0;
     for (const Polyline& part : line) {
         for (std::size_t i = 1; i < part.size(); ++i) {
-            double s12 = 0;
-            geod_inverse(&wgs84(), part[i - 1].lat, part[i - 1].lon, part[i].lat, part[i].lon, &s12, nullptr, nullptr);
-            total_m += s12;
+            total_km += geo::geodesic_distance_km(part[i - 1], part[i]);
         }
     }
-    return total_m / 1000.0;
+    return total_km;
 }
 
 std::string to_wkb(const MultiPolyline& line)

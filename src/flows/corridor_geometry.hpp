@@ -1,9 +1,10 @@
 // Line geometry of flow corridors between two representative points: straight (in lon/lat),
-// great-circle (geodesic, split at the antimeridian) or arc (a curve bent to the right of the
-// direction of travel, so that A→B and B→A lie on opposite sides and never overlap), and the
-// origin → crossing point → destination polyline. Pure functions on lon/lat coordinates.
+// great-circle (the geodesic within a tolerance, split at the antimeridian) or arc (a curve bent to
+// the right of the direction of travel, so that A→B and B→A lie on opposite sides and never
+// overlap), and the origin → crossing point → destination polyline. Pure functions on lon/lat.
 #pragma once
 
+#include "flows/geodesic_line.hpp"
 #include "geo/measure.hpp"
 
 #include <string>
@@ -25,7 +26,8 @@ struct ShapeOptions {
     CorridorShape shape = CorridorShape::straight;
     double bend = 0.2;              ///< arc: distance of the Bézier control point from the chord, as a share of the chord
     int arc_points = 33;            ///< vertices of an arc
-    double great_circle_step_km = 50; ///< spacing of the vertices of a great circle
+    /// great circle: largest distance of a drawn segment from the geodesic (geodesic_line.hpp)
+    double great_circle_tolerance_km = default_geodesic_tolerance_km;
 };
 
 /// The corridor from `from` to `to`. Identical ends give one degenerate part of two equal points.

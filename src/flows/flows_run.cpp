@@ -324,7 +324,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     progress.start("building flows, balances and corridors");
     const std::vector<FlowRow> rows = a.table.rows();
     const EndDirectory ends(a.catalog);
-    // The corridors' lines (the geodesics of the UNHCR table's 1,551 pairs: a sixth of its CPU) are
+    // The corridors' lines (the geodesics of the UNHCR table's 1,551 pairs: about 0.2 s of CPU) are
     // drawn on the second core while the other products are built and written. The rows that copy
     // them are made here: a thread's own malloc arena grows a page range per allocation (one
     // mprotect for each of 11,967 blobs of 3 KB), the main one in steps of 128 KB.

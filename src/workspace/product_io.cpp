@@ -163,7 +163,8 @@ void write_geometry_layer(Workspace& workspace, const ProductSpec& product, cons
     OGRSpatialReference wgs84;
     wgs84.importFromEPSG(4326);
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    OGRLayer& layer = workspace.replace_layer(text(product.name), &wgs84, ogr_geometry_type(product.geometry));
+    const std::string name = text(product.name);
+    OGRLayer& layer = workspace.replace_layer_indexed_at_commit(name, &wgs84, ogr_geometry_type(product.geometry));
     GdalErrorCollector errors;
     for (const TableColumn& column : table.columns) {
         const OGRFieldType type = ogr_field_type(column.type);
@@ -177,11 +178,19 @@ void write_geometry_layer(Workspace& workspace, const ProductSpec& product, cons
         for (std::size_t i = 0; i < table.columns.size(); ++i) {
             set_field(feature, static_cast<int>(i), table.rows[r][i]);
         }
+        OGREnvelope envelope;
         if (!table.geometry_wkb[r].empty()) {
-            feature.SetGeometryDirectly(geometry_from_wkb(table.geometry_wkb[r], product.geometry, text(product.name)));
+            OGRGeometry* geometry = geometry_from_wkb(table.geometry_wkb[r], product.geometry, name);
+            if (!geometry->IsEmpty()) {
+                geometry->getEnvelope(&envelope);
+            }
+            feature.SetGeometryDirectly(geometry);
         }
         if (layer.CreateFeature(&feature) != OGRERR_NONE) {
-            throw Error(workspace.path().string() + ": cannot write a row of '" + text(product.name) + "': " + errors.text());
+            throw Error(workspace.path().string() + ": cannot write a row of '" + name + "': " + errors.text());
+        }
+        if (envelope.IsInit()) {
+            workspace.index_at_commit(name, {feature.GetFID(), envelope.MinX, envelope.MaxX, envelope.MinY, envelope.MaxY});
         }
     }
 }

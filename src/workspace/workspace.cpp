@@ -5,8 +5,11 @@
 #include "common/products/run_log.hpp"
 #include "common/version.hpp"
 
+#include <sqlite3.h>
+
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -52,11 +55,16 @@ void skip_syncs_of_private_file(GDALDataset& dataset)
 /// A run's writes stay in SQLite's page cache until the commit: with the default cache (2,000
 /// pages) an update spilled dirty pages mid-transaction, each spill syncing the journal (48
 /// fdatasync calls and 29,000 page reads for the UNHCR corridors; 4 and 10,000 with this). The cache
-/// only grows to what the run writes.
+/// only grows to what the run writes. Pages are read through a memory map of the file, so reading
+/// them (dropping a replaced layer reads all of its 10,000 pages) neither copies them into fresh
+/// memory the kernel must zero first nor costs a read call each; writes still go through the
+/// journal and the cache.
 void keep_the_transaction_in_memory(GDALDataset& dataset)
 {
-    if (OGRLayer* result = dataset.ExecuteSQL("PRAGMA cache_size = -262144", nullptr, nullptr)) {  // KiB: 256 MiB
-        dataset.ReleaseResultSet(result);
+    for (const char* pragma : {"PRAGMA cache_size = -262144", "PRAGMA mmap_size = 4294967296"}) {  // 256 MiB; 4 GiB
+        if (OGRLayer* result = dataset.ExecuteSQL(pragma, nullptr, nullptr)) {
+            dataset.ReleaseResultSet(result);
+        }
     }
 }
 
@@ -162,7 +170,31 @@ bool Workspace::has_layer(const std::string& name)
 
 OGRLayer& Workspace::replace_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type)
 {
+    return create_layer(name, srs, type, type != wkbNone);
+}
+
+OGRLayer& Workspace::replace_layer_indexed_at_commit(const std::string& name, const OGRSpatialReference* srs,
+    OGRwkbGeometryType type)
+{
+    OGRLayer& layer = create_layer(name, srs, type, false);
+    m_pending_indexes[name];
+    return layer;
+}
+
+void Workspace::index_at_commit(const std::string& layer, const IndexEntry& entry)
+{
+    const auto pending = m_pending_indexes.find(layer);
+    if (pending == m_pending_indexes.end()) {
+        throw std::logic_error("layer '" + layer + "' was not created by replace_layer_indexed_at_commit");
+    }
+    pending->second.push_back(entry);
+}
+
+OGRLayer& Workspace::create_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type,
+    bool gdal_spatial_index)
+{
     GdalErrorCollector errors;
+    m_pending_indexes.erase(name);  // a layer of this run set aside below is dropped, not indexed
     for (int i = 0; i < m_dataset->GetLayerCount(); ++i) {
         OGRLayer* old = m_dataset->GetLayer(i);
         if (name == old->GetName()) {
@@ -184,7 +216,7 @@ OGRLayer& Workspace::replace_layer(const std::string& name, const OGRSpatialRefe
         }
     }
     char** options = nullptr;
-    options = CSLSetNameValue(options, "SPATIAL_INDEX", type == wkbNone ? "NO" : "YES");
+    options = CSLSetNameValue(options, "SPATIAL_INDEX", gdal_spatial_index ? "YES" : "NO");
     // GDAL 3.6 takes a non-const SRS but only clones it.
     OGRLayer* layer = m_dataset->CreateLayer(name.c_str(), const_cast<OGRSpatialReference*>(srs), type, options);
     CSLDestroy(options);
@@ -292,11 +324,36 @@ void Workspace::drop_retired_layers()
     m_retired.clear();
 }
 
+void Workspace::build_pending_indexes()
+{
+    if (m_pending_indexes.empty()) {
+        return;
+    }
+    auto* db = static_cast<sqlite3*>(m_dataset->GetInternalHandle("SQLITE_HANDLE"));
+    if (db == nullptr) {
+        throw Error(m_path.string() + ": GDAL gives no SQLite connection to build spatial indexes on");
+    }
+    GdalErrorCollector errors;
+    for (auto& [name, entries] : m_pending_indexes) {
+        OGRLayer* layer = m_dataset->GetLayerByName(name.c_str());
+        if (layer == nullptr) {
+            throw std::logic_error("layer '" + name + "' to index has gone");
+        }
+        // GDAL creates a new layer's table with its first feature or at a sync: make sure it exists.
+        if (layer->SyncToDisk() != OGRERR_NONE) {
+            throw Error(m_path.string() + ": cannot write layer '" + name + "': " + errors.text());
+        }
+        add_rtree_index(db, name, layer->GetGeometryColumn(), layer->GetFIDColumn(), std::move(entries));
+    }
+    m_pending_indexes.clear();
+}
+
 void Workspace::commit()
 {
     GdalErrorCollector errors;
     errors.clear();
     mark_internal(*m_dataset);
+    build_pending_indexes();
     drop_retired_layers();
     // GDAL writes deferred work (R-trees, extents, metadata) on flush: inside the transaction.
     m_dataset->FlushCache(true);

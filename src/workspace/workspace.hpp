@@ -7,11 +7,13 @@
 
 #include "common/run_log.hpp"
 #include "common/table.hpp"
+#include "workspace/spatial_index.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,13 @@ public:
     /// a geometry layer is renamed aside and dropped by commit(), so the run writes its pages
     /// before it frees the old ones.
     OGRLayer& replace_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type);
+    /// As replace_layer for a geometry layer whose features all pass through index_at_commit(): its
+    /// spatial index is built by commit() in one pass (spatial_index.hpp) rather than by GDAL one
+    /// insert at a time (0.12 s for the 11,407 UNHCR corridors, most of it SQLite's R*-tree inserts).
+    OGRLayer& replace_layer_indexed_at_commit(const std::string& name, const OGRSpatialReference* srs,
+        OGRwkbGeometryType type);
+    /// Records the envelope of a feature written to a layer of replace_layer_indexed_at_commit().
+    void index_at_commit(const std::string& layer, const IndexEntry& entry);
     /// Writes `table` as an attribute table, replacing any table of the same name. Products are
     /// written through write_product (workspace/product_io.hpp), which checks them against their spec.
     void write_table(const Table& table);
@@ -49,6 +58,9 @@ private:
     void open_in_place();
     void create_private();
     void drop_retired_layers();
+    void build_pending_indexes();
+    OGRLayer& create_layer(const std::string& name, const OGRSpatialReference* srs, OGRwkbGeometryType type,
+        bool gdal_spatial_index);
     std::filesystem::path m_path;
     std::filesystem::path m_temp_path;  // only for a new workspace
     GDALDatasetUniquePtr m_dataset;
@@ -60,6 +72,9 @@ private:
     // past the end of the file, are written without a journal copy. The price: the file keeps
     // free pages the size of the largest layer replaced, which the next run reuses.
     std::vector<std::string> m_retired;
+    // Envelopes of the layers of replace_layer_indexed_at_commit(), by layer, until commit(). A layer
+    // replaced again in the same run loses its entry: it is set aside and dropped without an index.
+    std::map<std::string, std::vector<IndexEntry>> m_pending_indexes;
 };
 
 /// Opens an existing workspace read-only; throws InputError when it is missing or not a GeoPackage.
