@@ -11,8 +11,10 @@ struct LonLat {
     double lat = 0;
 };
 
-/// Area in km² of the polygonal parts, in a Lambert azimuthal equal-area projection centred on
-/// the geometry's envelope (never in square degrees). 0 for empty or non-polygonal input.
+/// Area in km² of the polygonal parts on the WGS84 ellipsoid, with edges straight in lon/lat as
+/// the data draws them (never in square degrees): integrated in the cylindrical equal-area plane,
+/// without PROJ (a PROJ pipeline per unit cost more than all the rest of a page's planning).
+/// 0 for empty or non-polygonal input.
 [[nodiscard]] double area_km2(const GeosContext& geos, const GEOSGeometry* geometry);
 
 /// Geodesic length in km (WGS84 ellipsoid) of the linework: lines as they are, polygon rings as

@@ -54,13 +54,12 @@ std::filesystem::path write_layer_file(const PageLayerPlan& plan, LayerFileKind 
     if (!dataset) {
         throw InputError(path.string() + ": cannot create a page data file: " + errors.text());
     }
-    OGRSpatialReference wgs84;
-    wgs84.importFromEPSG(4326);
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     const bool labels = kind == LayerFileKind::labels;
     const bool points = kind != LayerFileKind::features;
+    // No .prj: the XML gives every layer its SRS (EPSG:4326), and a page writes tens of files, whose
+    // creation is a large part of its system time. The .cpg says UTF-8, as the XML does.
     const char* options[] = {"ENCODING=UTF-8", nullptr};
-    OGRLayer* layer = dataset->CreateLayer(stem.c_str(), &wgs84,
+    OGRLayer* layer = dataset->CreateLayer(stem.c_str(), nullptr,
         points ? wkbPoint : shape_type(plan.layer->geometry), const_cast<char**>(options));
     if (layer == nullptr) {
         throw InputError(path.string() + ": cannot create a page data layer: " + errors.text());

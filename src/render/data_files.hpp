@@ -13,7 +13,7 @@ namespace migratlas::render {
 /// features: the geometries; labels: anchor points of labelled features; anchors: anchor points of all.
 enum class LayerFileKind { features, labels, anchors };
 
-/// Writes `<dir>/<stem>.shp` (+ .shx, .dbf, .prj, .cpg); returns the .shp path. `opacity_faded`
+/// Writes `<dir>/<stem>.shp` (+ .shx, .dbf, .cpg); returns the .shp path. `opacity_faded`
 /// is the [op] of features out of focus.
 std::filesystem::path write_layer_file(const PageLayerPlan& plan, LayerFileKind kind, double opacity_faded,
     const std::filesystem::path& dir, const std::string& stem);

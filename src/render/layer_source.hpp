@@ -6,13 +6,29 @@
 #include "render/atlas.hpp"
 #include "render/feature_layer.hpp"
 
+#include <memory>
 #include <string>
 
 namespace migratlas::render {
 
-/// Reads `input` from `source` (already resolved to a path or connection string). Features without
-/// a geometry are rejects ("no_geometry"); a CRS-less source is EPSG:4326 unless `srs` says otherwise.
-[[nodiscard]] FeatureLayer read_input_layer(const InputSpec& input, const std::string& source, Diagnostics& diagnostics);
+/// The vector sources of one run, each opened once: inputs often read several layers of one
+/// GeoPackage, and opening it costs more than reading hundreds of units from it.
+class InputSources {
+public:
+    InputSources();
+    ~InputSources();
+    InputSources(const InputSources&) = delete;
+    InputSources& operator=(const InputSources&) = delete;
+
+    /// Reads `input` from `source` (already resolved to a path or connection string). Features
+    /// without a geometry are rejects ("no_geometry"); a CRS-less source is EPSG:4326 unless `srs`
+    /// says otherwise.
+    [[nodiscard]] FeatureLayer read(const InputSpec& input, const std::string& source, Diagnostics& diagnostics);
+
+private:
+    struct Open;
+    std::unique_ptr<Open> m_open;
+};
 
 /// A CSV table aggregated by key: one row per key with the summed value columns.
 struct JoinTable {

@@ -18,8 +18,12 @@
 #include <cairo.h>
 #include <libxml/parser.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <mutex>
+#include <vector>
 
 namespace migratlas::render {
 
@@ -84,22 +88,39 @@ void save_thumbnail(const mapnik::image_rgba8& page, const std::filesystem::path
     const auto page_width = static_cast<unsigned>(page.width()), page_height = static_cast<unsigned>(page.height());
     const unsigned block = std::max(1U, page_width / 200);
     const unsigned width = page_width / block, height = page_height / block;
+    const unsigned used_width = width * block;
     mapnik::image_rgba8 small(static_cast<int>(width), static_cast<int>(height));
+    // Per page column, the sums over a block's rows of channels 0 and 2 (`even`) and 1 and 3
+    // (`odd`), two 16-bit lanes to a word: at most 257 rows (257 × 255 < 2¹⁶) cannot carry from
+    // one lane into the other. Summing whole rows this way vectorises; a page pixel costs about
+    // one instruction instead of eight.
+    constexpr unsigned rows_per_pass = 257;
+    std::vector<std::uint32_t> even(used_width), odd(used_width);
+    std::vector<std::array<std::uint64_t, 4>> sums(width);
     for (unsigned y = 0; y < height; ++y) {
-        for (unsigned x = 0; x < width; ++x) {
-            unsigned sum[4] = {0, 0, 0, 0};
-            for (unsigned dy = 0; dy < block; ++dy) {
-                const auto* row = page.get_row(y * block + dy) + x * block;
-                for (unsigned dx = 0; dx < block; ++dx) {
-                    const std::uint32_t pixel = row[dx];
-                    for (unsigned c = 0; c < 4; ++c) {
-                        sum[c] += (pixel >> (8 * c)) & 0xffU;
-                    }
+        std::fill(sums.begin(), sums.end(), std::array<std::uint64_t, 4>{});
+        for (unsigned first = 0; first < block; first += rows_per_pass) {
+            std::fill(even.begin(), even.end(), 0U);
+            std::fill(odd.begin(), odd.end(), 0U);
+            for (unsigned dy = first; dy < std::min(block, first + rows_per_pass); ++dy) {
+                const std::uint32_t* row = page.get_row(y * block + dy);
+                for (unsigned column = 0; column < used_width; ++column) {
+                    even[column] += row[column] & 0x00ff00ffU;
+                    odd[column] += (row[column] >> 8) & 0x00ff00ffU;
                 }
             }
+            for (unsigned column = 0; column < used_width; ++column) {
+                auto& sum = sums[column / block];
+                sum[0] += even[column] & 0xffffU;
+                sum[1] += odd[column] & 0xffffU;
+                sum[2] += even[column] >> 16;
+                sum[3] += odd[column] >> 16;
+            }
+        }
+        for (unsigned x = 0; x < width; ++x) {
             std::uint32_t mean = 0;
             for (unsigned c = 0; c < 4; ++c) {
-                mean |= (sum[c] / (block * block)) << (8 * c);
+                mean |= static_cast<std::uint32_t>(sums[x][c] / (block * block)) << (8 * c);
             }
             small(x, y) = mean;
         }

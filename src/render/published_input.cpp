@@ -76,6 +76,25 @@ bool drawn_on_units(const std::string& product)
     return spec != nullptr && spec->geometry == GeometryKind::none && spec->has_column(disclose::unit_key_column);
 }
 
+std::vector<std::vector<ProductRequest>> protected_together(const std::vector<ProductRequest>& requests)
+{
+    std::vector<std::string> families;
+    std::vector<std::vector<ProductRequest>> groups;
+    for (const auto& wanted : requests) {
+        const ProductSpec* spec = products::find(wanted.product);
+        // An undeclared product gets a group of its own: the gate names it in its error.
+        const std::string family = spec == nullptr ? wanted.product : std::string(spec->linked_to.empty() ? spec->name : spec->linked_to);
+        const auto at = std::find(families.begin(), families.end(), family);
+        if (at == families.end()) {
+            families.push_back(family);
+            groups.push_back({wanted});
+        } else {
+            groups[static_cast<std::size_t>(at - families.begin())].push_back(wanted);
+        }
+    }
+    return groups;
+}
+
 std::map<std::string, PublishedInput> read_published_products(const std::filesystem::path& workspace,
     const std::vector<ProductRequest>& requests, Diagnostics& diagnostics, Progress& progress)
 {

@@ -35,6 +35,11 @@ struct ProductRequest {
 /// True when `product` has no geometry but a unit key, so a map draws it on its units.
 [[nodiscard]] bool drawn_on_units(const std::string& product);
 
+/// The requests in groups whose products the gate protects together (a product and those linked
+/// to it share one table family, ProductSpec::linked_to), in the order first requested. The gate
+/// protects each family on its own, so groups can go through it at once with the same result.
+[[nodiscard]] std::vector<std::vector<ProductRequest>> protected_together(const std::vector<ProductRequest>& requests);
+
 /// Runs the disclosure gate on `workspace` once for every product the requests name and adapts
 /// each request's view of its product; the result is keyed by ProductRequest::key.
 [[nodiscard]] std::map<std::string, PublishedInput> read_published_products(const std::filesystem::path& workspace,

@@ -15,13 +15,13 @@
 #include <nlohmann/json.hpp>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
-#include <tbb/task_group.h>
 
 #include <fnmatch.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -156,19 +156,21 @@ void add_products(const std::vector<ProductRequest>& products, std::map<std::str
     }
 }
 
-void load_input(const AtlasFile& atlas, const Request& request, const std::string& name, AtlasData& data, Diagnostics& diagnostics)
+void load_input(const AtlasFile& atlas, const Request& request, const std::string& name, InputSources& sources, AtlasData& data,
+    Diagnostics& diagnostics)
 {
     if (!data.inputs.count(name)) {
         const InputSpec& input = atlas.inputs.at(name);
-        data.inputs[name] = std::make_shared<FeatureLayer>(read_input_layer(input, resolve_path(input.source, atlas, request), diagnostics));
+        data.inputs[name] = std::make_shared<FeatureLayer>(sources.read(input, resolve_path(input.source, atlas, request), diagnostics));
     }
 }
 
 /// The inputs and joined tables of `needs` (workspace products aside: they come through the gate).
-void load_inputs(const AtlasFile& atlas, const Request& request, const PageNeeds& needs, AtlasData& data, Diagnostics& diagnostics)
+void load_inputs(const AtlasFile& atlas, const Request& request, const PageNeeds& needs, InputSources& sources, AtlasData& data,
+    Diagnostics& diagnostics)
 {
     for (const auto& name : needs.inputs) {
-        load_input(atlas, request, name, data, diagnostics);
+        load_input(atlas, request, name, sources, data, diagnostics);
     }
     std::map<std::string, JoinTable> tables;
     for (const auto& name : needs.layers) {
@@ -176,7 +178,7 @@ void load_inputs(const AtlasFile& atlas, const Request& request, const PageNeeds
         if (layer.input.value.empty()) {
             continue;
         }
-        load_input(atlas, request, layer.input.value, data, diagnostics);
+        load_input(atlas, request, layer.input.value, sources, data, diagnostics);
         if (layer.join_table.value.empty()) {
             continue;
         }
@@ -202,7 +204,7 @@ struct RunPlan {
     std::set<std::string> early_layers; ///< the layers the other pages draw (no product among them)
 };
 
-RunPlan plan_run(const AtlasFile& atlas, const Request& request, AtlasData& data, Diagnostics& diagnostics)
+RunPlan plan_run(const AtlasFile& atlas, const Request& request, InputSources& sources, AtlasData& data, Diagnostics& diagnostics)
 {
     if (request.pages.empty()) {
         // Every page is drawn: a missing workspace is said before any input is read.
@@ -214,7 +216,7 @@ RunPlan plan_run(const AtlasFile& atlas, const Request& request, AtlasData& data
     }
     for (const auto& page : atlas.pages) {
         if (page.series) {
-            load_input(atlas, request, page.series->coverage.value, data, diagnostics);
+            load_input(atlas, request, page.series->coverage.value, sources, data, diagnostics);
         }
     }
     RunPlan run;
@@ -233,6 +235,21 @@ RunPlan plan_run(const AtlasFile& atlas, const Request& request, AtlasData& data
         }
     }
     return run;
+}
+
+/// Where Mapnik's inputs of the pages go (their data files, patterns) when the XML is not kept:
+/// in memory (tmpfs) when /dev/shm is there, else `beside_pages`. A page writes tens of small files,
+/// and on a disk file system creating them is dear (ext4 searches past the inodes the previous run
+/// freed): the 19 demo pages without products took 1.5-1.9 s of system time with their files on
+/// ext4, 0.7-0.8 s on tmpfs, for about 5 s of user time.
+std::filesystem::path scratch_folder(const std::filesystem::path& beside_pages)
+{
+    const std::filesystem::path shm = "/dev/shm";
+    std::error_code error;
+    if (std::filesystem::is_directory(shm, error) && ::access(shm.c_str(), W_OK | X_OK) == 0) {
+        return shm / ("migratlas-render-" + std::to_string(::getpid()));
+    }
+    return beside_pages;
 }
 
 /// Removes the temporary folder unless the run committed (then it is already gone).
@@ -302,6 +319,81 @@ void move_into(const std::filesystem::path& from, const std::filesystem::path& t
     std::filesystem::rename(from, to);
 }
 
+/// The disclosure gate beside the pages: the families of products protected together spread over
+/// up to --threads threads of their own, outside the pages' arena. Families are protected on their
+/// own (the same layers as in one run of the gate), and each takes seconds, so that run in turn on
+/// one arena thread they left a core idle once the pages that draw no product were done; now the
+/// system shares the cores among the families and the pages.
+class GateThreads {
+public:
+    /// At most `threads` threads (--threads): thread t protects the families t, t + threads, ...
+    GateThreads(const RunPlan& plan, bool strict, int threads)
+    {
+        const auto groups = protected_together(plan.products);
+        m_slots.resize(groups.size());
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            m_slots[g].diagnostics = Diagnostics(strict);
+        }
+        const std::size_t count = std::min(groups.size(), static_cast<std::size_t>(std::max(1, threads)));
+        try {
+            for (std::size_t t = 0; t < count; ++t) {
+                m_threads.emplace_back([this, t, count, groups, workspace = plan.workspace] {
+                    for (std::size_t g = t; g < groups.size(); g += count) {
+                        Slot& slot = m_slots[g];
+                        try {
+                            Progress quiet;  // the terminal shows the pages' progress
+                            slot.published = read_published_products(workspace, groups[g], slot.diagnostics, quiet);
+                        } catch (...) {
+                            slot.failure = std::current_exception();
+                        }
+                    }
+                });
+            }
+        } catch (...) {
+            join();  // a thread that could not start: those started must not outlive the slots
+            throw;
+        }
+    }
+    ~GateThreads() { join(); }
+    GateThreads(const GateThreads&) = delete;
+    GateThreads& operator=(const GateThreads&) = delete;
+
+    /// Every family's layers once all are protected; the first failure (in request order) is
+    /// rethrown. Diagnostics are merged in request order too, whichever family finished first.
+    std::map<std::string, PublishedInput> wait(Diagnostics& diagnostics)
+    {
+        join();
+        std::map<std::string, PublishedInput> published;
+        for (Slot& slot : m_slots) {
+            if (slot.failure) {
+                std::rethrow_exception(slot.failure);
+            }
+            diagnostics.merge(slot.diagnostics);
+            published.merge(slot.published);
+        }
+        return published;
+    }
+
+private:
+    struct Slot {
+        std::map<std::string, PublishedInput> published;
+        Diagnostics diagnostics;
+        std::exception_ptr failure;
+    };
+
+    void join()
+    {
+        for (auto& thread : m_threads) {
+            if (thread.joinable()) {
+                thread.join();
+            }
+        }
+    }
+
+    std::vector<Slot> m_slots;  // sized before any thread starts: never reallocated under them
+    std::vector<std::thread> m_threads;
+};
+
 } // namespace
 
 Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress)
@@ -312,7 +404,8 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     const int dpi = request.dpi.value_or(atlas.dpi.value);
     progress.start("reading the atlas inputs");
     AtlasData data;
-    const RunPlan run_plan = plan_run(atlas, request, data, diagnostics);
+    InputSources sources;
+    const RunPlan run_plan = plan_run(atlas, request, sources, data, diagnostics);
     const FontFiles fonts = find_fonts(atlas.style.font);
     const TextMetrics metrics(fonts);
     const int threads = request.threads > 0 ? request.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -320,7 +413,8 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     const auto face_names = setup_mapnik(fonts, request.plugin_dir);
     std::filesystem::create_directories(request.out);
     const TempFolder temp(request.out / (".render-tmp-" + std::to_string(::getpid())));
-    const auto work = temp.path() / "xml";
+    const TempFolder scratch(request.keep_xml ? temp.path() / "xml" : scratch_folder(temp.path() / "xml"));
+    const auto& work = scratch.path();
     std::filesystem::create_directories(work / "data");
     std::filesystem::create_directories(work / "patterns");
     std::filesystem::create_directories(temp.path() / "thumbs");
@@ -405,19 +499,14 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
                 tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, draw_png));
     };
     PagePlans early, gated;
-    std::map<std::string, PublishedInput> published;
-    Diagnostics gate_diagnostics(diagnostics.strict()), early_diagnostics(diagnostics.strict());
-    Progress quiet;  // the gate runs beside the pages, whose progress the terminal shows
+    Diagnostics early_diagnostics(diagnostics.strict());
     const auto wanted = [&](const std::string& name) { return matches(request.pages, name); };
     Clock::time_point pages_started;
+    // The disclosure gate (seconds of CPU for a whole atlas) protects the products while the pages
+    // that draw none render.
+    GateThreads gate(run_plan, diagnostics.strict(), threads);
     arena.execute([&] {
-        // The disclosure gate (seconds on one thread for a whole atlas) protects the products while
-        // the pages that draw none render on the other threads; the gate's thread joins them after.
-        tbb::task_group gate;
-        if (!run_plan.products.empty()) {
-            gate.run([&] { published = read_published_products(run_plan.workspace, run_plan.products, gate_diagnostics, quiet); });
-        }
-        load_inputs(atlas, request, run_plan.needs, data, early_diagnostics);
+        load_inputs(atlas, request, run_plan.needs, sources, data, early_diagnostics);
         prepare_layers(atlas, data, early_diagnostics, run_plan.early_layers);
         early = plan_pages(atlas, data, metrics, early_diagnostics,
             [&](const std::string& name) { return wanted(name) && !run_plan.gated_pages.count(name); });
@@ -450,9 +539,8 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
         progress.start("rendering " + std::to_string(names.size()) + " pages");
         pages_started = Clock::now();
         render_pages(ready);
-        gate.wait();
     });
-    diagnostics.merge(gate_diagnostics);
+    std::map<std::string, PublishedInput> published = gate.wait(diagnostics);
     diagnostics.merge(early_diagnostics);
     if (!run_plan.gated_pages.empty()) {
         add_products(run_plan.products, published, data);

@@ -35,8 +35,41 @@ TEST(Measure, AreaOfOneDegreeCellMatchesGeodesicPolygonArea)
     for (int i = 0; i < 100; ++i) ring.emplace_back(-69 - i / 100.0, 1);
     for (int i = 0; i < 100; ++i) ring.emplace_back(-70, 1 - i / 100.0);
     const double expected = geodesic_polygon_km2(ring);
-    EXPECT_NEAR(area_km2(geos, cell.get()), expected, expected * 0.002);
-    EXPECT_NEAR(area_km2(geos, cell.get()), 12308, 10);
+    EXPECT_NEAR(area_km2(geos, cell.get()), expected, expected * 1e-6);
+}
+
+TEST(Measure, AreaMatchesHandComputedEllipsoidalZones)
+{
+    GeosContext geos;
+    // By hand, with a = 6378137 m, e² = f(2 - f), f = 1/298.257223563 and Snyder's (1987, eq. 3-12)
+    // q(φ) = (1 - e²)[sin φ / (1 - e² sin² φ) + atanh(e sin φ) / e]: a cell of 1° × 1° from the
+    // equator is (π/180) a² q(1°) / 2 = 12308.4639 km²; a hemisphere is π a² q(90°) = 255032810.862 km²,
+    // half of WGS84's 510065621.724 km².
+    const auto cell = geos.from_wkt("POLYGON((-70 0,-69 0,-69 1,-70 1,-70 0))");
+    EXPECT_NEAR(area_km2(geos, cell.get()), 12308.4639, 0.0001);
+    const auto north = geos.from_wkt("POLYGON((-180 0,180 0,180 90,-180 90,-180 0))");
+    EXPECT_NEAR(area_km2(geos, north.get()), 255032810.862, 0.001);
+    // Orientation does not matter; holes are taken out; lines and points have no area.
+    const auto clockwise = geos.from_wkt("POLYGON((-70 0,-70 1,-69 1,-69 0,-70 0))");
+    EXPECT_DOUBLE_EQ(area_km2(geos, clockwise.get()), area_km2(geos, cell.get()));
+    const auto holed = geos.from_wkt("POLYGON((-71 -1,-68 -1,-68 2,-71 2,-71 -1),(-70 0,-69 0,-69 1,-70 1,-70 0))");
+    const auto shell = geos.from_wkt("POLYGON((-71 -1,-68 -1,-68 2,-71 2,-71 -1))");
+    EXPECT_NEAR(area_km2(geos, holed.get()), area_km2(geos, shell.get()) - area_km2(geos, cell.get()), 1e-6);
+    EXPECT_EQ(area_km2(geos, geos.from_wkt("LINESTRING(0 0,1 1)").get()), 0.0);
+}
+
+TEST(Measure, AreaUnderALongSlantedEdgeFollowsTheEdgeInLonLat)
+{
+    GeosContext geos;
+    // One edge crosses 40° of latitude; the reference densifies it to 0.001° so that its geodesic
+    // pieces follow the straight lon/lat line.
+    const auto triangle = geos.from_wkt("POLYGON((-70 -30,-60 10,-70 10,-70 -30))");
+    std::vector<std::pair<double, double>> ring;
+    for (int i = 0; i < 40000; ++i) ring.emplace_back(-70 + i / 4000.0, -30 + i / 1000.0);
+    for (int i = 0; i < 10000; ++i) ring.emplace_back(-60 - i / 1000.0, 10);
+    for (int i = 0; i < 40000; ++i) ring.emplace_back(-70, 10 - i / 1000.0);
+    const double expected = geodesic_polygon_km2(ring);
+    EXPECT_NEAR(area_km2(geos, triangle.get()), expected, expected * 1e-7);
 }
 
 TEST(Measure, AreaDoesNotDependOnLongitudeAndShrinksTowardsThePoles)

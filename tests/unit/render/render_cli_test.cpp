@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 using namespace migratlas::test;
 
 namespace {
@@ -187,4 +189,48 @@ pages:
         ASSERT_EQ(run.exit_code, 0) << run.err;
         EXPECT_EQ(slurp(alone / (page + ".png")), slurp(dir.path() / "whole" / (page + ".png"))) << page;
     }
+}
+
+TEST(RenderCli, InputsOfOneSourceKeepTheirOwnFilters)
+{
+    // One run opens a source once for all its inputs: an input read after a filtered one of the
+    // same layer must see every feature, and each layer classify what it would alone.
+    TempDir dir;
+    const auto atlas = write_atlas(dir, R"(inputs:
+  south: {source: units.geojson, where: "parent_code = 'TC-1'"}
+  north: {source: units.geojson, where: "parent_code = 'TC-2'"}
+  all: {source: units.geojson}
+layers:
+  a_south: {type: choropleth, input: south, field: migrants, classify: {method: equal_interval, classes: 2}}
+  b_north: {type: choropleth, input: north, field: migrants, classify: {method: equal_interval, classes: 2}}
+  c_all: {type: choropleth, input: all, field: migrants, classify: {method: equal_interval, classes: 2}}
+pages:
+  - {name: south, layers: [a_south]}
+  - {name: north, layers: [b_north]}
+  - {name: all, layers: [c_all]}
+)");
+    const std::string common = "-q render --atlas '" + atlas.string() + "' --dpi 36 --format png ";
+    const CliRun whole = run_cli(dir.path(), common + "--out '" + (dir.path() / "whole").string() + "'");
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    const auto breaks_of = [](const std::filesystem::path& classes, const std::string& layer) {
+        const auto json = nlohmann::json::parse(slurp(classes));
+        for (const auto& entry : json["layers"]) {
+            if (entry["layer"] == layer) {
+                return entry["breaks"].dump();
+            }
+        }
+        return std::string("no layer ") + layer;
+    };
+    std::set<std::string> distinct;
+    // Inputs are read in the order of their layers' names: the unfiltered one last.
+    for (const std::string page : {"south", "north", "all"}) {
+        const std::string layer = page == "south" ? "a_south" : page == "north" ? "b_north" : "c_all";
+        const auto alone = dir.path() / ("alone-" + page);
+        const CliRun run = run_cli(dir.path(), common + "--out '" + alone.string() + "' --pages " + page);
+        ASSERT_EQ(run.exit_code, 0) << run.err;
+        const std::string breaks = breaks_of(alone / "classes.json", layer);
+        EXPECT_EQ(breaks_of(dir.path() / "whole" / "classes.json", layer), breaks) << layer;
+        distinct.insert(breaks);
+    }
+    EXPECT_EQ(distinct.size(), 3U);  // the three filters really select different units
 }

@@ -1,9 +1,13 @@
 // Small pure parts of the render stage: templates, colours and palettes, page projection and
-// scale bar, layout.
+// scale bar, layout, the grouping of products for the gate.
+#include "common/products/flows.hpp"
+#include "common/products/records.hpp"
+#include "common/products/survey.hpp"
 #include "render/colour.hpp"
 #include "render/page_builder.hpp"
 #include "render/page_projection.hpp"
 #include "render/palette.hpp"
+#include "render/published_input.hpp"
 #include "render/template_fill.hpp"
 
 #include <gtest/gtest.h>
@@ -132,4 +136,28 @@ TEST(Layout, PortraitAndLandscapeKeepEverythingOnThePaper)
             EXPECT_GT(layout.map.w * layout.map.h, 0.45 * paper.width_mm() * paper.height_mm());
         }
     }
+}
+
+TEST(ProtectedTogether, ProductsOfOneTableFamilyShareAGroupInRequestOrder)
+{
+    // unit_flows and corridors are linked to flows (one family); crossing_points to crossings_monthly.
+    const auto request = [](const std::string& key, const migratlas::ProductSpec& product) {
+        ProductRequest wanted;
+        wanted.key = key;
+        wanted.product = std::string(product.name);
+        return wanted;
+    };
+    namespace products = migratlas::products;
+    const auto groups = protected_together({request("view:arrivals", products::unit_flows), request("estimates", products::estimates),
+        request("corridors", products::corridors), request("points", products::crossing_points),
+        request("view:departures", products::unit_flows)});
+    ASSERT_EQ(groups.size(), 3U);
+    ASSERT_EQ(groups[0].size(), 3U);
+    EXPECT_EQ(groups[0][0].key, "view:arrivals");
+    EXPECT_EQ(groups[0][1].key, "corridors");
+    EXPECT_EQ(groups[0][2].key, "view:departures");
+    ASSERT_EQ(groups[1].size(), 1U);
+    EXPECT_EQ(groups[1][0].key, "estimates");
+    ASSERT_EQ(groups[2].size(), 1U);
+    EXPECT_EQ(groups[2][0].key, "points");
 }
