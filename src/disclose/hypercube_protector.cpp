@@ -232,10 +232,11 @@ std::vector<AxisOption> Protector::options(CellKey key, std::size_t d) const
     std::vector<AxisOption> result;
     if (((m_cube.separate() >> d) & 1U) != 0 && own != Dimension::root()) {
         // Each code of a dimension never summed is a table of its own: moves stay inside it. The
-        // chain from the code to its `_T` (unpublished) changes no published cell of another table.
+        // chain goes from the code up to, not including, its `_T`: a cell at that `_T` is in no
+        // published table, so it moves freely and bounds nothing, and leaving it out halves the
+        // cells every hypercube walks per such dimension without changing what a move proves or hides.
         std::vector<AxisCoord> chain{AxisCoord{own, 1, true}};
-        for (NodeId node = own; node != Dimension::root();) {
-            node = dimension.parent(node);
+        for (NodeId node = dimension.parent(own); node != Dimension::root(); node = dimension.parent(node)) {
             chain.push_back(AxisCoord{node, 1, false});
         }
         result.push_back(make_option(key, d, chain, {}));
