@@ -6,6 +6,7 @@
 #include "common/products/survey.hpp"
 #include "workspace/product_io.hpp"
 #include "test_files.hpp"
+#include "workspace_test_support.hpp"
 
 #include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
@@ -225,18 +226,7 @@ Table two_lines_again()
     return table;
 }
 
-std::int64_t count_rows(GDALDataset& dataset, const std::string& sql)
-{
-    OGRLayer* result = dataset.ExecuteSQL(sql.c_str(), nullptr, nullptr);
-    EXPECT_NE(result, nullptr) << sql;
-    if (result == nullptr) {
-        return -1;
-    }
-    std::unique_ptr<OGRFeature> feature(result->GetNextFeature());
-    const std::int64_t n = feature ? feature->GetFieldAsInteger64(0) : -1;
-    dataset.ReleaseResultSet(result);
-    return n;
-}
+using workspace_test::count_rows;
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #include "workspace/product_io.hpp"
 #include "workspace/spatial_index.hpp"
 #include "test_files.hpp"
+#include "workspace_test_support.hpp"
 
 #include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
@@ -16,6 +17,8 @@
 
 namespace migratlas {
 namespace {
+
+using workspace_test::count_rows;
 
 struct CloseDatabase {
     void operator()(sqlite3* db) const { sqlite3_close(db); }
@@ -117,19 +120,6 @@ TEST(SpatialIndex, BoxesAreRoundedOutwardToFloats)
 constexpr ColumnSpec route_columns[] = {{"route", ColumnType::text, ColumnRole::key, "", "route"}};
 constexpr ProductSpec lines{"test_routes", Visibility::internal, GeometryKind::line, route_columns, "routes", "test"};
 
-std::int64_t count(GDALDataset& dataset, const std::string& sql)
-{
-    OGRLayer* result = dataset.ExecuteSQL(sql.c_str(), nullptr, nullptr);
-    EXPECT_NE(result, nullptr) << sql;
-    if (result == nullptr) {
-        return -1;
-    }
-    std::unique_ptr<OGRFeature> feature(result->GetNextFeature());
-    const std::int64_t n = feature ? feature->GetFieldAsInteger64(0) : -1;
-    dataset.ReleaseResultSet(result);
-    return n;
-}
-
 std::string check_rtree(GDALDataset& dataset, const std::string& rtree)
 {
     OGRLayer* result = dataset.ExecuteSQL(("SELECT rtreecheck('" + rtree + "')").c_str(), nullptr, nullptr);
@@ -166,7 +156,7 @@ TEST(SpatialIndex, WorkspaceLayerIndexIsKeptByLaterEdits)
         GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr));
         ASSERT_TRUE(dataset);
         EXPECT_EQ(check_rtree(*dataset, "rtree_test_routes_geom"), "ok");
-        EXPECT_EQ(count(*dataset, "SELECT COUNT(*) FROM rtree_test_routes_geom"), 300);
+        EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM rtree_test_routes_geom"), 300);
         OGRLayer* layer = dataset->GetLayerByName("test_routes");
         ASSERT_NE(layer, nullptr);
         EXPECT_TRUE(layer->TestCapability(OLCFastSpatialFilter));
@@ -182,7 +172,7 @@ TEST(SpatialIndex, WorkspaceLayerIndexIsKeptByLaterEdits)
     }
     auto dataset = workspace::open_readonly(path);
     EXPECT_EQ(check_rtree(*dataset, "rtree_test_routes_geom"), "ok");
-    EXPECT_EQ(count(*dataset, "SELECT COUNT(*) FROM rtree_test_routes_geom"), 301);
+    EXPECT_EQ(count_rows(*dataset, "SELECT COUNT(*) FROM rtree_test_routes_geom"), 301);
     OGRLayer* layer = dataset->GetLayerByName("test_routes");
     layer->SetSpatialFilterRect(10.2, 10.2, 10.8, 10.8);
     EXPECT_EQ(layer->GetFeatureCount(), 1);
