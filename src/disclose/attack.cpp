@@ -179,6 +179,83 @@ std::vector<double> fix_single_unknowns(Relations& relations, std::size_t vars, 
     return fixed;
 }
 
+/// The cells with no upper bound at all, found without an LP. A ray of the attacker's feasible set
+/// is a table r >= 0 of hidden cells whose sums all hold with zero right-hand sides; along it every
+/// cell it raises grows without end. In a cube every such ray is a sum of the rays of single cells
+/// (a cell plus every margin above it), which exist exactly when all those margins are hidden,
+/// as when a grand total is. Each candidate is checked against every relation it touches, so the
+/// result holds for any relations, cube or not; rays this misses are still found by the LP.
+std::vector<bool> unbounded_above(const Relations& relations, std::size_t vars)
+{
+    struct Term {
+        std::uint32_t row;
+        double coefficient;
+    };
+    std::vector<std::vector<Term>> terms_of(vars);
+    std::vector<std::int64_t> margin_of(relations.rows.size(), -1);  // the one +1 var of a row, if one
+    for (std::size_t r = 0; r < relations.rows.size(); ++r) {
+        const Relation& row = relations.rows[r];
+        int positives = 0;
+        for (std::size_t t = 0; t < row.count; ++t) {
+            const std::uint32_t v = relations.vars[row.first + t];
+            const double coefficient = relations.coefficients[row.first + t];
+            terms_of[v].push_back(Term{static_cast<std::uint32_t>(r), coefficient});
+            if (coefficient > 0.0 && ++positives == 1) {
+                margin_of[r] = v;
+            }
+        }
+        if (positives != 1) {
+            margin_of[r] = -1;
+        }
+    }
+    std::vector<bool> unbounded(vars, false);
+    std::vector<std::uint32_t> ray;
+    std::vector<char> in_ray(vars, 0);
+    std::map<std::uint32_t, double> balance;
+    for (std::uint32_t start = 0; start < vars; ++start) {
+        const bool leaf = !terms_of[start].empty() &&
+            std::all_of(terms_of[start].begin(), terms_of[start].end(), [](const Term& term) { return term.coefficient < 0.0; });
+        if (!leaf || unbounded[start]) {
+            continue;
+        }
+        // The cell and, transitively, the margin of every sum it is a term of.
+        ray.assign(1, start);
+        in_ray[start] = 1;
+        bool closed = true;
+        for (std::size_t next = 0; next < ray.size() && closed; ++next) {
+            for (const Term& term : terms_of[ray[next]]) {
+                if (term.coefficient > 0.0) {
+                    continue;
+                }
+                const std::int64_t margin = margin_of[term.row];
+                if (margin < 0) {
+                    closed = false;  // the margin is published: the sum bounds the cell
+                    break;
+                }
+                if (in_ray[margin] == 0) {
+                    in_ray[margin] = 1;
+                    ray.push_back(static_cast<std::uint32_t>(margin));
+                }
+            }
+        }
+        balance.clear();
+        for (const std::uint32_t v : ray) {
+            for (const Term& term : terms_of[v]) {
+                balance[term.row] += term.coefficient;
+            }
+        }
+        const bool holds = closed && std::all_of(balance.begin(), balance.end(),
+            [](const auto& row) { return std::abs(row.second) < integer_slack; });
+        for (const std::uint32_t v : ray) {
+            in_ray[v] = 0;
+            if (holds) {
+                unbounded[v] = true;
+            }
+        }
+    }
+    return unbounded;
+}
+
 /// Deterministic pseudo-random signs for the sampling objectives (no global state).
 class Lcg {
 public:
@@ -198,12 +275,18 @@ private:
 class Component {
 public:
     /// `local` is scratch of one entry per hidden cell, all -1, and is left so.
+    /// `unbounded` (one entry per hidden cell) marks the cells known to have no upper bound.
     Component(const Relations& relations, const std::vector<std::size_t>& rows, std::vector<std::uint32_t> vars,
-        std::vector<int>& local)
-        : m_vars(std::move(vars)), m_seen_low(m_vars.size(), no_upper_bound), m_seen_high(m_vars.size(), -1.0)
+        const std::vector<bool>& unbounded, std::vector<int>& local)
+        : m_vars(std::move(vars)), m_unbounded(m_vars.size()), m_seen_low(m_vars.size(), no_upper_bound),
+          m_seen_high(m_vars.size(), -1.0)
     {
         for (std::size_t j = 0; j < m_vars.size(); ++j) {
             local[m_vars[j]] = static_cast<int>(j);
+            m_unbounded[j] = unbounded[m_vars[j]];
+            if (m_unbounded[j]) {
+                m_seen_high[j] = no_upper_bound;
+            }
         }
         std::vector<CoinBigIndex> starts;
         std::vector<int> lengths;
@@ -241,6 +324,7 @@ public:
 
     [[nodiscard]] std::size_t size() const { return m_vars.size(); }
     [[nodiscard]] std::uint32_t var(std::size_t j) const { return m_vars[j]; }
+    [[nodiscard]] bool unbounded(std::size_t j) const { return m_unbounded[j]; }
     [[nodiscard]] double seen_low(std::size_t j) const { return m_seen_low[j]; }
     [[nodiscard]] double seen_high(std::size_t j) const { return m_seen_high[j]; }
     [[nodiscard]] std::size_t solves() const { return m_solves; }
@@ -281,6 +365,7 @@ public:
             return 0.0;
         }
         if (m_model.isProvenDualInfeasible()) {
+            see_ray();
             return -no_upper_bound;
         }
         if (!m_model.isProvenOptimal()) {
@@ -296,7 +381,56 @@ public:
                 return 0.0;
             }
         }
-        const double* solution = m_model.primalColumnSolution();
+        see_point(m_model.primalColumnSolution());
+        return m_model.objectiveValue();
+    }
+
+    /// One LP that raises every cell of `cells` as far as `level` above the lowest value seen for
+    /// it, and no further: maximise sum(y) with y_j <= x_j and y_j <= low_j + level. Pushing the
+    /// plain sum up instead puts the whole slack of a shared sum into one cell at a vertex; capping
+    /// each gain spreads it, so one solve shows many cells wide enough. Its x is a point of the
+    /// attacker's feasible set like any other.
+    void push_up(const std::vector<std::size_t>& cells, double level)
+    {
+        ClpSimplex push(m_model);
+        for (int j = 0; j < push.numberColumns(); ++j) {
+            push.setObjectiveCoefficient(j, 0.0);
+        }
+        const auto first_y = push.numberColumns();
+        const auto n = static_cast<int>(cells.size());
+        std::vector<double> y_low(cells.size(), 0.0);
+        std::vector<double> y_high;
+        const std::vector<double> y_cost(cells.size(), -1.0);
+        const std::vector<CoinBigIndex> no_elements(cells.size() + 1, 0);
+        for (const std::size_t j : cells) {
+            y_high.push_back(std::max(0.0, std::ceil(m_seen_low[j] - integer_slack)) + level);
+        }
+        push.addColumns(n, y_low.data(), y_high.data(), y_cost.data(), no_elements.data(), nullptr, nullptr);
+        std::vector<CoinBigIndex> starts;
+        std::vector<int> columns;
+        std::vector<double> elements;
+        for (int k = 0; k < n; ++k) {
+            starts.push_back(static_cast<CoinBigIndex>(columns.size()));
+            columns.push_back(first_y + k);
+            elements.push_back(1.0);
+            columns.push_back(static_cast<int>(cells[static_cast<std::size_t>(k)]));
+            elements.push_back(-1.0);
+        }
+        starts.push_back(static_cast<CoinBigIndex>(columns.size()));
+        const std::vector<double> row_low(cells.size(), -COIN_DBL_MAX);
+        const std::vector<double> row_high(cells.size(), 0.0);
+        push.addRows(n, row_low.data(), row_high.data(), starts.data(), columns.data(), elements.data());
+        push.setLogLevel(0);
+        push.primal(0, 0);
+        ++m_solves;
+        if (push.isProvenOptimal()) {
+            see_point(push.primalColumnSolution());
+        }
+    }
+
+private:
+    void see_point(const double* solution)
+    {
         if (m_sum.empty()) {
             m_sum.assign(m_vars.size(), 0.0);
         }
@@ -306,10 +440,42 @@ public:
             m_sum[j] += solution[j];
         }
         ++m_points;
-        return m_model.objectiveValue();
     }
 
-private:
+    /// An unbounded objective ends at a feasible point with a ray: a direction along which every
+    /// cell stays >= 0 and every sum holds, so the cells it raises have no upper bound at all.
+    /// unbounded_above() finds the rays of single cells before any LP; this keeps any other ray
+    /// CLP reports, once checked against the relations.
+    void see_ray()
+    {
+        const std::unique_ptr<double[]> ray(m_model.unboundedRay());
+        if (!ray || m_model.numberPrimalInfeasibilities() != 0 || !is_ray(ray.get())) {
+            return;
+        }
+        see_point(m_model.primalColumnSolution());
+        for (std::size_t j = 0; j < m_vars.size(); ++j) {
+            if (ray[j] > 1e-9) {
+                m_seen_high[j] = no_upper_bound;
+            }
+        }
+    }
+
+    [[nodiscard]] bool is_ray(const double* ray) const
+    {
+        constexpr double tolerance = 1e-7;
+        double largest = 0.0;
+        for (std::size_t j = 0; j < m_vars.size(); ++j) {
+            if (ray[j] < -tolerance) {
+                return false;
+            }
+            largest = std::max(largest, ray[j]);
+        }
+        std::vector<double> sums(static_cast<std::size_t>(m_model.numberRows()), 0.0);
+        m_model.matrix()->times(ray, sums.data());
+        return largest > tolerance &&
+            std::all_of(sums.begin(), sums.end(), [&](double sum) { return std::abs(sum) <= tolerance * largest; });
+    }
+
     static void merge_duplicates(std::vector<int>& indices, std::vector<double>& elements)
     {
         // A cell can appear twice in one relation only through a degenerate hierarchy; CLP wants
@@ -328,6 +494,7 @@ private:
     }
 
     std::vector<std::uint32_t> m_vars;
+    std::vector<bool> m_unbounded;
     ClpSimplex m_model;
     std::vector<std::pair<int, double>> m_objective;
     std::vector<double> m_seen_low;
@@ -364,9 +531,13 @@ std::vector<std::size_t> checked_vars(const Component& component, const std::vec
 /// every cell's known interval at once; their mean is the point moves are tried from.
 void sample(Component& component, const std::vector<std::size_t>& checked, const AttackSettings& settings)
 {
+    // Cells known to be unbounded need only a low end, which any point gives; pushing them up
+    // would leave the objective without an optimum.
     std::vector<std::pair<int, double>> weights;
     for (const std::size_t j : checked) {
-        weights.emplace_back(static_cast<int>(j), -1.0);
+        if (!component.unbounded(j)) {
+            weights.emplace_back(static_cast<int>(j), -1.0);
+        }
     }
     (void)component.minimise(weights);
     for (auto& [j, w] : weights) {
@@ -391,6 +562,37 @@ CellInterval seen_interval(const Component& component, std::size_t j, CellId cel
     return interval;
 }
 
+/// Moves the cells of `pending` that the points seen so far show wide enough into `result`.
+void settle_seen(const Component& component, std::vector<std::size_t>& pending, const std::vector<CellId>& cell_of_var,
+    double level, AttackResult& result)
+{
+    std::vector<std::size_t> still;
+    for (const std::size_t j : pending) {
+        const CellInterval interval = seen_interval(component, j, cell_of_var[component.var(j)]);
+        if (interval.high >= 0.0 && interval.width() >= level) {
+            result.intervals.push_back(interval);
+        } else {
+            still.push_back(j);
+        }
+    }
+    pending = std::move(still);
+}
+
+/// Capped pushes (Component::push_up) while they settle at least a tenth of what is left.
+void push_rounds(Component& component, std::vector<std::size_t>& pending, const std::vector<CellId>& cell_of_var, double level,
+    AttackResult& result)
+{
+    constexpr int max_rounds = 3;
+    for (int round = 0; round < max_rounds && pending.size() > 4; ++round) {
+        const std::size_t before = pending.size();
+        component.push_up(pending, level);
+        settle_seen(component, pending, cell_of_var, level, result);
+        if (pending.size() * 10 > before * 9) {
+            break;
+        }
+    }
+}
+
 /// Joint objectives over the cells the points do not yet show wide enough: pushing them all up,
 /// then all down, settles many per solve on tables where most cells are hidden; rounds stop once
 /// one settles few, and the rest go to certificates and cell-by-cell solves.
@@ -408,19 +610,10 @@ void refine(Component& component, std::vector<std::size_t>& pending, const std::
             w = 1.0;
         }
         (void)component.minimise(weights);
-        std::vector<std::size_t> still;
-        for (const std::size_t j : pending) {
-            const CellInterval interval = seen_interval(component, j, cell_of_var[component.var(j)]);
-            if (interval.high >= 0.0 && interval.width() >= level) {
-                result.intervals.push_back(interval);
-            } else {
-                still.push_back(j);
-            }
-        }
-        const bool settled_few = still.size() * 10 > pending.size() * 9;
-        pending = std::move(still);
-        if (settled_few) {
-            break;
+        const std::size_t before = pending.size();
+        settle_seen(component, pending, cell_of_var, level, result);
+        if (pending.size() * 10 > before * 9) {
+            break;  // settled few
         }
     }
 }
@@ -484,8 +677,7 @@ void solve_exactly(Component& component, std::size_t j, CellInterval interval, c
     const AttackSettings& settings, AttackResult& result)
 {
     const auto level = static_cast<double>(settings.protection_level);
-    const double max = -component.minimise({{static_cast<int>(j), -1.0}});
-    interval.high = floor_bound(max);
+    interval.high = component.unbounded(j) ? no_upper_bound : floor_bound(-component.minimise({{static_cast<int>(j), -1.0}}));
     if (settings.exact || interval.high - interval.low < level || interval.low > interval.high) {
         interval.low = ceil_bound(component.minimise({{static_cast<int>(j), 1.0}}));
         interval.exact = true;
@@ -541,6 +733,7 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
     for (std::size_t r = 0; r < relations.rows.size(); ++r) {
         rows_of[components.find(relations.vars[relations.rows[r].first])].push_back(r);
     }
+    const std::vector<bool> without_upper_bound = unbounded_above(relations, cell_of_var.size());
     std::vector<int> local(cell_of_var.size(), -1);
     std::vector<std::unique_ptr<Component>> parts;
     std::vector<std::vector<std::size_t>> checked;
@@ -558,7 +751,7 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
             }
             continue;
         }
-        auto component = std::make_unique<Component>(relations, rows_of[root], std::move(vars_of[root]), local);
+        auto component = std::make_unique<Component>(relations, rows_of[root], std::move(vars_of[root]), without_upper_bound, local);
         std::vector<std::size_t> cells = checked_vars(*component, cell_of_var, protect, settings);
         if (cells.empty()) {
             continue;  // only complementary cells: nothing to prove
@@ -579,14 +772,9 @@ AttackResult attack(const Cube& cube, std::size_t measure, const std::vector<boo
             return;
         }
         sample(*parts[c], checked[c], settings);
-        for (const std::size_t j : checked[c]) {
-            const CellInterval interval = seen_interval(*parts[c], j, cell_of_var[parts[c]->var(j)]);
-            if (interval.high >= 0.0 && interval.width() >= level) {
-                part_result[c].intervals.push_back(interval);
-            } else {
-                pending[c].push_back(j);
-            }
-        }
+        pending[c] = checked[c];
+        settle_seen(*parts[c], pending[c], cell_of_var, level, part_result[c]);
+        push_rounds(*parts[c], pending[c], cell_of_var, level, part_result[c]);
         refine(*parts[c], pending[c], cell_of_var, level, part_result[c]);
     });
     std::map<CellId, CellInterval> certified;

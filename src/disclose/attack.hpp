@@ -19,8 +19,9 @@ struct AttackSettings {
     bool exact = false;
     /// Check every hidden cell, not only the protected ones.
     bool all_hidden = false;
-    /// Random objectives solved per sub-problem before the cell-by-cell LPs.
-    int sampling_objectives = 4;
+    /// Random objectives solved per sub-problem after pushing every cell up and down (capped
+    /// pushes settle more per solve: none by default).
+    int sampling_objectives = 0;
     /// Threads the independent sub-problems are solved on; 0: one per core (the result does not
     /// depend on it).
     unsigned threads = 0;
