@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -11,10 +12,13 @@
 namespace migratlas {
 
 namespace {
+/// Unique per process and per file opened: two threads of one process may write the same target
+/// (the gate's pattern cache), and each must rename a whole file of its own.
 std::filesystem::path temp_path_for(const std::filesystem::path& path)
 {
+    static std::atomic<std::uint64_t> opened{0};
     std::filesystem::path temp = path;
-    temp += ".partial-" + std::to_string(::getpid());
+    temp += ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(opened.fetch_add(1));
     return temp;
 }
 } // namespace

@@ -241,6 +241,18 @@ ProtectionReport FamilyTable::protect(const ProtectionRule& rule, std::vector<Ce
     return disclose::protect(m_cube, rule, certificates);
 }
 
+bool FamilyTable::restore(const ProtectionRule& rule, const StoredPattern& pattern)
+{
+    // The primaries are marked as protect() marks them, so that apply_pattern can check the stored
+    // pattern against them; if it does not fit, protect() marks them again (the same cells).
+    (void)apply_primary(m_cube, rule.primary);
+    if (!apply_pattern(pattern, m_cube)) {
+        return false;
+    }
+    m_rule = rule;
+    return true;
+}
+
 std::optional<CellKey> FamilyTable::key_of(const std::vector<std::string>& codes) const
 {
     std::vector<NodeId> coords(m_base.keys.size());

@@ -6,6 +6,7 @@
 #include "common/table.hpp"
 #include "disclose/cube.hpp"
 #include "disclose/hypercube_protector.hpp"
+#include "disclose/pattern_cache.hpp"
 #include "disclose/product_layout.hpp"
 #include "disclose/published_layer.hpp"
 
@@ -49,6 +50,9 @@ public:
 
     /// Primary and complementary suppression of every count of the family.
     ProtectionReport protect(const ProtectionRule& rule, std::vector<CellCertificate>* certificates = nullptr);
+    /// Instead of protect(): the pattern protect(rule) gave this table in another process (the
+    /// gate's pattern cache). False when it does not fit the table; protect() must run then.
+    [[nodiscard]] bool restore(const ProtectionRule& rule, const StoredPattern& pattern);
 
     /// The base product with every published margin (rows for `_T` and hierarchy levels), or, for
     /// products with a geometry, its own rows only.

@@ -8,6 +8,8 @@
 #include "common/products/run_log.hpp"
 #include "disclose/family_table.hpp"
 #include "disclose/layer_factory.hpp"
+#include "disclose/pattern_cache.hpp"
+#include "disclose/primary_rule.hpp"
 #include "workspace/product_io.hpp"
 #include "workspace/workspace.hpp"
 
@@ -134,15 +136,61 @@ std::string rule_text(const ProtectionRule& rule)
         "docs/methods/disclosure.md)";
 }
 
+/// Where a family's pattern came from in this process.
+struct PatternSource {
+    bool from_cache = false;
+    double seconds_saved = 0.0;
+};
+
+std::string seconds_text(double seconds)
+{
+    std::ostringstream text;
+    text.precision(2);
+    text << std::fixed << seconds;
+    return text.str();
+}
+
+/// Protects `table`, or gives it the pattern a cache entry holds for exactly this table and rule.
+ProtectionReport protect_family(FamilyTable& table, const ProtectionRule& rule, const PatternCache* cache,
+    const std::string& family, Diagnostics& diagnostics, PatternSource& source)
+{
+    if (cache == nullptr) {
+        return table.protect(rule);
+    }
+    const std::string key = pattern_key(table.cube(), rule);
+    if (const std::optional<StoredPattern> stored = cache->load(key, diagnostics)) {
+        if (table.restore(rule, *stored)) {
+            source = PatternSource{true, stored->seconds};
+            diagnostics.info("pattern_from_cache", {}, family + ": protected pattern loaded from " +
+                cache->entry_path(key).string() + " (" + seconds_text(stored->seconds) + " s of protection saved)");
+            return stored->report;
+        }
+        diagnostics.warn("pattern_cache_ignored", {}, cache->entry_path(key).string() +
+            ": the stored pattern does not fit the table (cells or primaries differ); the pattern is computed again");
+    }
+    const std::size_t cells_before = table.cube().size();
+    const auto started = std::chrono::steady_clock::now();
+    const ProtectionReport report = table.protect(rule);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    cache->store(key, pattern_of(table.cube(), cells_before, report, seconds), diagnostics);
+    return report;
+}
+
 /// The protected families of one run: products linked to the same base share one protection.
 class Families {
 public:
-    Families(GDALDataset& dataset, const Request& request) : m_dataset(&dataset), m_request(request) {}
+    Families(GDALDataset& dataset, const Request& request) : m_dataset(&dataset), m_request(request)
+    {
+        if (request.use_pattern_cache) {
+            m_cache.emplace(request.pattern_cache.empty() ? PatternCache::beside(request.workspace) : request.pattern_cache);
+        }
+    }
 
     /// A memoised family set serves later runs, each with its own open dataset of the same file.
     void use(GDALDataset& dataset) { m_dataset = &dataset; }
 
-    PublishedLayer publish(const ProductSpec& spec)
+    /// The product's layer; `source` says where its family's pattern came from.
+    PublishedLayer publish(const ProductSpec& spec, Diagnostics& diagnostics, PatternSource& source)
     {
         if (is_bookkeeping(spec)) {
             throw SettingError("products", "'" + std::string(spec.name) +
@@ -162,7 +210,8 @@ public:
                 base = linked;
             }
         }
-        Family& family = family_of(*base);
+        Family& family = family_of(*base, diagnostics);
+        source = family.source;
         Table rows = &spec == base ? Table{} : workspace::read_product(*m_dataset, spec);
         LayerRows layer = &spec == base ? family.table->base_rows(quality())
                                         : family.table->member_rows(layout_of(spec), rows, quality());
@@ -175,6 +224,7 @@ private:
         std::unique_ptr<FamilyTable> table;
         ProtectionReport report;
         ProtectionRule rule;
+        PatternSource source;
     };
 
     [[nodiscard]] QualityRule quality() const
@@ -182,7 +232,7 @@ private:
         return QualityRule{m_request.cv_limit_pct, m_request.quality_action == QualityAction::withhold};
     }
 
-    Family& family_of(const ProductSpec& base)
+    Family& family_of(const ProductSpec& base, Diagnostics& diagnostics)
     {
         const std::string name(base.name);
         auto it = m_families.find(name);
@@ -200,7 +250,8 @@ private:
         family.rule.protection_level = effective.protection_level;
         family.rule.cost = m_request.cost;
         family.table = std::make_unique<FamilyTable>(family.layout, workspace::read_product(*m_dataset, base), m_units);
-        family.report = family.table->protect(family.rule);
+        family.report = protect_family(*family.table, family.rule, m_cache ? &*m_cache : nullptr, name, diagnostics,
+            family.source);
         return m_families.emplace(name, std::move(family)).first->second;
     }
 
@@ -270,6 +321,7 @@ private:
     const Request& m_request;
     UnitHierarchy m_units;
     std::map<std::string, Family> m_families;
+    std::optional<PatternCache> m_cache;
 };
 
 } // namespace
@@ -297,35 +349,39 @@ EffectiveRules effective_rules(const Request& request, const std::string& produc
 
 namespace {
 
-PublishedLayer publish_one(const ProductSpec& spec, GDALDataset& dataset, Families& families, Progress& progress)
+PublishedLayer publish_one(const ProductSpec& spec, GDALDataset& dataset, Families& families, Diagnostics& diagnostics,
+    PatternSource& source, Progress& progress)
 {
     progress.start("protecting " + std::string(spec.name));
-    PublishedLayer layer = spec.visibility == Visibility::publishable ? pass_through(dataset, spec) : families.publish(spec);
+    PublishedLayer layer = spec.visibility == Visibility::publishable ? pass_through(dataset, spec)
+                                                                      : families.publish(spec, diagnostics, source);
     progress.finish();
     return layer;
 }
 
 /// Protects (or, with a memo, takes from it what an earlier run protected) each product in turn.
 Outcome publish_all(const std::vector<const ProductSpec*>& specs, GDALDataset& dataset, Families& families,
-    std::map<std::string, PublishedLayer>* memo, Progress& progress)
+    std::map<std::string, PublishedLayer>* memo, Diagnostics& diagnostics, Progress& progress)
 {
     Outcome outcome;
     for (const ProductSpec* spec : specs) {
         const auto started = std::chrono::steady_clock::now();
         const std::string name(spec->name);
         bool from_memo = false;
+        PatternSource source;
         if (memo == nullptr) {
-            outcome.layers.push_back(publish_one(*spec, dataset, families, progress));
+            outcome.layers.push_back(publish_one(*spec, dataset, families, diagnostics, source, progress));
         } else {
             auto known = memo->find(name);
             from_memo = known != memo->end();
             if (!from_memo) {
-                known = memo->emplace(name, publish_one(*spec, dataset, families, progress)).first;
+                known = memo->emplace(name, publish_one(*spec, dataset, families, diagnostics, source, progress)).first;
             }
             outcome.layers.push_back(known->second);
         }
         outcome.reports.push_back(ProductReport{name, outcome.layers.back().disclosure(),
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), from_memo});
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), from_memo,
+            source.from_cache, source.seconds_saved});
     }
     return outcome;
 }
@@ -436,7 +492,7 @@ MemoScope::~MemoScope()
     }
 }
 
-Outcome run(const Request& request, Diagnostics& /*diagnostics*/, Progress& progress)
+Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress)
 {
     check_settings(request);
     const std::vector<const ProductSpec*> specs = resolve_products(request);
@@ -444,14 +500,14 @@ Outcome run(const Request& request, Diagnostics& /*diagnostics*/, Progress& prog
     GDALDatasetUniquePtr dataset = workspace::open_readonly(request.workspace);
     if (entry == nullptr) {
         Families families(*dataset, request);
-        return publish_all(specs, *dataset, families, nullptr, progress);
+        return publish_all(specs, *dataset, families, nullptr, diagnostics, progress);
     }
     const std::lock_guard lock(entry->mutex);
     if (!entry->families) {
         entry->families = std::make_unique<Families>(*dataset, entry->rules);
     }
     entry->families->use(*dataset);
-    return publish_all(specs, *dataset, *entry->families, &entry->layers, progress);
+    return publish_all(specs, *dataset, *entry->families, &entry->layers, diagnostics, progress);
 }
 
 } // namespace migratlas::disclose

@@ -44,6 +44,11 @@ struct Request {
     SuppressionCost cost = SuppressionCost::persons;
     /// Per-product overrides of threshold and protection_level (setting `products.<name>.threshold`).
     std::map<std::string, ProductRules> per_product;
+    /// Protected patterns are loaded from and stored in a cache between processes (pattern_cache.hpp)
+    /// unless this is false; the layers are the same either way.
+    bool use_pattern_cache = true;
+    /// The cache's directory; empty = `<workspace>.disclosure-cache` beside the workspace file.
+    std::filesystem::path pattern_cache;
 };
 
 /// What the gate did to one product.
@@ -52,6 +57,11 @@ struct ProductReport {
     DisclosureSummary summary;
     double seconds = 0.0;
     bool from_memo = false;  ///< protected by an earlier run of the same MemoScope, returned from memory
+    /// The family's pattern was loaded from the pattern cache (stored by an earlier process).
+    bool from_cache = false;
+    /// What protecting the family took when its pattern was stored (0 unless from_cache); a
+    /// family's figure is repeated in each of its products' reports.
+    double seconds_saved = 0.0;
 };
 
 struct Outcome {
@@ -72,7 +82,10 @@ struct EffectiveRules {
 /// metadata; internal ones only after protection. Throws with nothing returned on any failure.
 /// While a MemoScope is alive, a product already protected from the same workspace file (same
 /// identity: path, inode, size, times and SQLite change counter) under the same rule settings is
-/// returned from memory (report seconds 0): the same layer, byte for byte.
+/// returned from memory (report seconds 0): the same layer, byte for byte. Across processes the
+/// pattern cache (Request::use_pattern_cache) does the same for each family's pattern: an entry
+/// whose key (the family's cells, rule settings, protector version) matches is used, anything
+/// else (no entry, damaged, unwritable location) means protecting, with a warning at most.
 [[nodiscard]] Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress);
 
 /// While at least one is alive (in any thread), run() memoises its layers and protected families
