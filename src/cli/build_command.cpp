@@ -86,6 +86,8 @@ void add_build_command(CLI::App& app, CliContext& context)
     command->add_option("--demo-seed", args->request.demo_seed, "Seed of the demo region (overrides the atlas file's demo:)");
     command->add_option("--threads", args->request.threads, "Threads for the stages that use several (0 = every core)")
         ->capture_default_str();
+    command->add_flag("--no-disclosure-cache{false}", args->request.disclosure_cache,
+        "Protect every family anew: neither read nor write the disclosure gate's pattern cache (<workspace>.disclosure-cache/)");
     command->callback([args, &context] { run(*args, context); });
 }
 

@@ -60,8 +60,9 @@ std::string summary(const publish::Request& request, const publish::Outcome& out
         outcome.target_label, publish::to_string(request.format));
     for (const disclose::ProductReport& report : outcome.reports) {
         const disclose::DisclosureSummary& s = report.summary;
-        text += fmt::format("  {:<26} {:>8} counts: {:>6} primary, {:>6} secondary, {:>4} withheld for quality ({:.2f} s)\n",
-            report.product, s.cells, s.primary, s.secondary, s.withheld_quality, report.seconds);
+        text += fmt::format("  {:<26} {:>8} counts: {:>6} primary, {:>6} secondary, {:>4} withheld for quality ({:.2f} s{})\n",
+            report.product, s.cells, s.primary, s.secondary, s.withheld_quality, report.seconds,
+            report.from_cache ? fmt::format("; pattern from the cache, {:.2f} s saved", report.seconds_saved) : std::string());
     }
     return text;
 }
@@ -73,7 +74,8 @@ Json outcome_json(const publish::Outcome& outcome)
         const disclose::DisclosureSummary& s = report.summary;
         layers.push_back(Json{{"layer", report.product}, {"counts", s.cells}, {"primary", s.primary},
             {"secondary", s.secondary}, {"withheld_quality", s.withheld_quality}, {"threshold", s.threshold},
-            {"protection_level", s.protection_level}, {"family", s.family}, {"seconds", report.seconds}});
+            {"protection_level", s.protection_level}, {"family", s.family}, {"seconds", report.seconds},
+            {"pattern_from_cache", report.from_cache}, {"seconds_saved", report.seconds_saved}});
     }
     Json files = Json::array();
     for (const auto& file : outcome.files) {
@@ -125,6 +127,8 @@ void add_export_command(CLI::App& app, CliContext& context)
     command->add_option("--product-threshold", args->product_thresholds,
         "PRODUCT=N: another threshold for one product (repeatable)");
     command->add_flag("--suppress-zeros", gate.suppress_zeros, "Hide zero counts as well (they are published by default)");
+    command->add_flag("--no-disclosure-cache{false}", gate.use_pattern_cache,
+        "Protect every family anew: neither read nor write the disclosure gate's pattern cache (<workspace>.disclosure-cache/)");
     command->add_option("--cv-limit", gate.cv_limit_pct, "Survey estimates with a CV above this percentage are withheld")
         ->capture_default_str();
     command->add_option("--quality-action", args->quality_action,

@@ -96,6 +96,8 @@ void add_render_command(CLI::App& app, CliContext& context)
     command->add_option("--threads", args->request.threads, "Pages rendered at once (0 = every core)")->capture_default_str();
     command->add_flag("--keep-xml", args->request.keep_xml,
         "Keep every page's Mapnik XML and data in OUT/xml/ (Mapnik alone can render them)");
+    command->add_flag("--no-disclosure-cache{false}", args->request.disclosure_cache,
+        "Protect every family anew: neither read nor write the disclosure gate's pattern cache (<workspace>.disclosure-cache/)");
     command->callback([args, command, &context] {
         apply_formats(*args);
         apply_variables(*args);

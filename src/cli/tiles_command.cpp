@@ -159,6 +159,8 @@ void add_tiles_command(CLI::App& app, CliContext& context)
     command->add_option("--tile-url", request.tile_url,
         "Tile URL template written to the TileJSON (default NAME/{z}/{x}/{y}.pbf, as migratlas serve answers)");
     command->add_flag("--strict", args->strict, "Stop at the first rejected feature");
+    command->add_flag("--no-disclosure-cache{false}", request.disclosure_cache,
+        "Protect every family anew: neither read nor write the disclosure gate's pattern cache (<workspace>.disclosure-cache/)");
     command->callback([args, command, &context]() {
         auto& req = args->request;
         for (const std::string& out : args->outputs) {

@@ -5,6 +5,7 @@
 #include "common/stopwatch.hpp"
 #include "common/version.hpp"
 #include "disclose/gate.hpp"
+#include "disclose/pattern_cache.hpp"
 #include "pipeline/build_steps.hpp"
 #include "render/atlas_parser.hpp"
 
@@ -41,6 +42,9 @@ YAML::Node load_atlas(const fs::path& atlas)
 }
 
 /// OUT must be new, empty, or a previous build (which is replaced): never someone's other files.
+/// The gate's pattern cache beside the workspace stays: its entries are keyed by the cells and
+/// rules they were computed from, so a rebuild from the same inputs loads them and others are
+/// never found.
 void prepare_out(const OutLayout& out)
 {
     if (fs::exists(out.root)) {
@@ -52,8 +56,11 @@ void prepare_out(const OutLayout& out)
             throw SettingError("out", "'" + out.root.string() + "' is not empty and holds no build-summary.json, so it is "
                 "not a previous build to replace; choose another folder or empty it");
         }
+        const fs::path pattern_cache = disclose::PatternCache::beside(out.workspace());
         for (const auto& entry : fs::directory_iterator(out.root)) {
-            fs::remove_all(entry.path());
+            if (entry.path() != pattern_cache) {
+                fs::remove_all(entry.path());
+            }
         }
     }
     fs::create_directories(out.internal());

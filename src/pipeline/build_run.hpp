@@ -24,6 +24,8 @@ struct Request {
     unsigned threads = 0;             ///< 0 = every core
     std::optional<std::uint64_t> demo_seed;  ///< override the atlas file's demo: seed
     std::string demo_scale;                  ///< override the atlas file's demo: scale (small, medium, large)
+    /// The disclosure gate's pattern cache beside the workspace (disclose::Request::use_pattern_cache).
+    bool disclosure_cache = true;
 };
 
 /// What one step did. Counts reconcile: rows_in = accepted + rejected + duplicates where the step

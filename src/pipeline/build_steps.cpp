@@ -326,14 +326,15 @@ disclose::Request gate_request(StepSettings& s, const OutLayout& out, std::vecto
     return gate;
 }
 
-Step export_step(StepSettings& s, const OutLayout& out)
+Step export_step(StepSettings& s, const OutLayout& out, const Request& build)
 {
     const auto layers = s.list("layers");
     if (layers.empty()) {
         throw UsageError(s.pos().to_string() + ": step 'export' needs `layers` (the products to publish)");
     }
     std::vector<publish::Request> requests;
-    const disclose::Request gate = gate_request(s, out, layers);
+    disclose::Request gate = gate_request(s, out, layers);
+    gate.use_pattern_cache = build.disclosure_cache;
     const std::string pg_target = s.text("target");
     auto formats = s.list("formats");
     if (formats.empty()) {
@@ -397,6 +398,7 @@ Step tiles_step(StepSettings& s, const OutLayout& out, const Request& build)
     request.attribution = s.text("attribution");
     request.description = s.text("description");
     request.threads = static_cast<int>(build.threads);
+    request.disclosure_cache = build.disclosure_cache;
     Step step{"tiles", s.pos(), {}, {}};
     step.run = [request, out](Diagnostics& diagnostics, Progress& progress) {
         fs::create_directories(out.tiles());
@@ -438,6 +440,7 @@ Step render_step(StepSettings& s, const OutLayout& out, const fs::path& atlas, c
         request.dpi = build.dpi;
     }
     request.threads = static_cast<int>(build.threads);
+    request.disclosure_cache = build.disclosure_cache;
     request.variables["demo"] = out.inputs().string();
     request.variables["out"] = out.root.string();
     Step step{"render", s.pos(), {}, {}};
@@ -480,7 +483,7 @@ Step parse_step(const std::string& kind, StepSettings& settings, const OutLayout
     } else if (kind == "border") {
         step = border_step(settings, out);
     } else if (kind == "export") {
-        step = export_step(settings, out);
+        step = export_step(settings, out, request);
     } else if (kind == "render") {
         step = render_step(settings, out, atlas, request);
     } else if (kind == "tiles") {

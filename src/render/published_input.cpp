@@ -96,10 +96,11 @@ std::vector<std::vector<ProductRequest>> protected_together(const std::vector<Pr
 }
 
 std::map<std::string, PublishedInput> read_published_products(const std::filesystem::path& workspace,
-    const std::vector<ProductRequest>& requests, Diagnostics& diagnostics, Progress& progress)
+    const std::vector<ProductRequest>& requests, bool pattern_cache, Diagnostics& diagnostics, Progress& progress)
 {
     disclose::Request request;
     request.workspace = workspace;
+    request.use_pattern_cache = pattern_cache;
     for (const auto& wanted : requests) {
         if (std::find(request.products.begin(), request.products.end(), wanted.product) == request.products.end()) {
             request.products.push_back(wanted.product);

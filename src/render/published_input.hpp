@@ -42,7 +42,8 @@ struct ProductRequest {
 
 /// Runs the disclosure gate on `workspace` once for every product the requests name and adapts
 /// each request's view of its product; the result is keyed by ProductRequest::key.
+/// `pattern_cache`: disclose::Request::use_pattern_cache.
 [[nodiscard]] std::map<std::string, PublishedInput> read_published_products(const std::filesystem::path& workspace,
-    const std::vector<ProductRequest>& requests, Diagnostics& diagnostics, Progress& progress);
+    const std::vector<ProductRequest>& requests, bool pattern_cache, Diagnostics& diagnostics, Progress& progress);
 
 } // namespace migratlas::render

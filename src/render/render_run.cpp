@@ -327,7 +327,7 @@ void move_into(const std::filesystem::path& from, const std::filesystem::path& t
 class GateThreads {
 public:
     /// At most `threads` threads (--threads): thread t protects the families t, t + threads, ...
-    GateThreads(const RunPlan& plan, bool strict, int threads)
+    GateThreads(const RunPlan& plan, bool strict, int threads, bool pattern_cache)
     {
         const auto groups = protected_together(plan.products);
         m_slots.resize(groups.size());
@@ -337,12 +337,12 @@ public:
         const std::size_t count = std::min(groups.size(), static_cast<std::size_t>(std::max(1, threads)));
         try {
             for (std::size_t t = 0; t < count; ++t) {
-                m_threads.emplace_back([this, t, count, groups, workspace = plan.workspace] {
+                m_threads.emplace_back([this, t, count, groups, pattern_cache, workspace = plan.workspace] {
                     for (std::size_t g = t; g < groups.size(); g += count) {
                         Slot& slot = m_slots[g];
                         try {
                             Progress quiet;  // the terminal shows the pages' progress
-                            slot.published = read_published_products(workspace, groups[g], slot.diagnostics, quiet);
+                            slot.published = read_published_products(workspace, groups[g], pattern_cache, slot.diagnostics, quiet);
                         } catch (...) {
                             slot.failure = std::current_exception();
                         }
@@ -504,7 +504,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     Clock::time_point pages_started;
     // The disclosure gate (seconds of CPU for a whole atlas) protects the products while the pages
     // that draw none render.
-    GateThreads gate(run_plan, diagnostics.strict(), threads);
+    GateThreads gate(run_plan, diagnostics.strict(), threads, request.disclosure_cache);
     arena.execute([&] {
         load_inputs(atlas, request, run_plan.needs, sources, data, early_diagnostics);
         prepare_layers(atlas, data, early_diagnostics, run_plan.early_layers);

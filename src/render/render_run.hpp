@@ -25,6 +25,7 @@ struct Request {
     std::optional<int> dpi;                       ///< overrides the atlas file's dpi
     int threads = 0;                              ///< 0 = every core
     bool keep_xml = false;                        ///< keep the Mapnik XML and data of every page in out/xml/
+    bool disclosure_cache = true;                 ///< the gate's pattern cache between processes (--no-disclosure-cache)
     std::string plugin_dir;                       ///< Mapnik input plugins (empty = the build's)
 };
 

@@ -180,10 +180,11 @@ std::vector<std::string> base_products(const std::vector<disclose::ViewSpec>& vi
 }
 
 disclose::Outcome run_gate(const std::filesystem::path& workspace, std::vector<std::string> products,
-    Diagnostics& diagnostics, Progress& progress)
+    bool pattern_cache, Diagnostics& diagnostics, Progress& progress)
 {
     disclose::Request request;
     request.workspace = workspace;
+    request.use_pattern_cache = pattern_cache;
     request.products = std::move(products);
     try {
         return disclose::run(request, diagnostics, progress);
@@ -206,7 +207,7 @@ const disclose::PublishedLayer* find_layer(const std::vector<disclose::Published
 /// The published units, for layers keyed by unit that are drawn on their units' polygons: from
 /// the gate's outcome when a layer asked for them, else from a second (pass-through) gate run.
 const disclose::PublishedLayer* units_for_views(disclose::Outcome& outcome, const std::filesystem::path& workspace,
-    Diagnostics& diagnostics, Progress& progress)
+    bool pattern_cache, Diagnostics& diagnostics, Progress& progress)
 {
     const std::string units(products::units.name);
     if (const auto* found = find_layer(outcome.layers, units)) {
@@ -217,7 +218,7 @@ const disclose::PublishedLayer* units_for_views(disclose::Outcome& outcome, cons
     if (!needed) {
         return nullptr;
     }
-    disclose::Outcome extra = run_gate(workspace, {units}, diagnostics, progress);
+    disclose::Outcome extra = run_gate(workspace, {units}, pattern_cache, diagnostics, progress);
     outcome.layers.push_back(std::move(extra.layers.front()));
     return &outcome.layers.back();
 }
@@ -236,15 +237,15 @@ void report_view(const disclose::ViewSpec& spec, const disclose::ViewCounts& cou
 } // namespace
 
 PublishedLayers read_published(const std::filesystem::path& workspace, const std::vector<std::string>& layer_specs,
-    const AttributeSelection& attributes, std::size_t max_attribute_bytes, const geo::GeosContext& geos,
+    const AttributeSelection& attributes, std::size_t max_attribute_bytes, bool pattern_cache, const geo::GeosContext& geos,
     Diagnostics& diagnostics, Progress& progress)
 {
     std::vector<disclose::ViewSpec> views;
     for (const auto& text : layer_specs) {
         views.push_back(disclose::parse_view_spec(text, "layers"));
     }
-    disclose::Outcome outcome = run_gate(workspace, base_products(views), diagnostics, progress);
-    const disclose::PublishedLayer* units = units_for_views(outcome, workspace, diagnostics, progress);
+    disclose::Outcome outcome = run_gate(workspace, base_products(views), pattern_cache, diagnostics, progress);
+    const disclose::PublishedLayer* units = units_for_views(outcome, workspace, pattern_cache, diagnostics, progress);
     PublishedLayers result;
     for (const disclose::ViewSpec& spec : views) {
         const disclose::PublishedLayer& base = *find_layer(outcome.layers, spec.product);

@@ -27,8 +27,9 @@ struct PublishedLayers {
 /// column becomes an attribute (the `<count>_status` columns included, so a viewer can tell a hidden
 /// value from a zero), geometries come from the layer's WKB, and a product without a geometry column
 /// but with lon/lat columns becomes points. A product that has neither is a SettingError("layers").
+/// `pattern_cache`: disclose::Request::use_pattern_cache.
 [[nodiscard]] PublishedLayers read_published(const std::filesystem::path& workspace,
     const std::vector<std::string>& layer_specs, const AttributeSelection& attributes, std::size_t max_attribute_bytes,
-    const geo::GeosContext& geos, Diagnostics& diagnostics, Progress& progress);
+    bool pattern_cache, const geo::GeosContext& geos, Diagnostics& diagnostics, Progress& progress);
 
 } // namespace migratlas::tiles

@@ -382,7 +382,7 @@ Outcome run(const Request& request, Diagnostics& diagnostics, Progress& progress
     std::vector<InputSummary> inputs;
     if (request.inputs.empty()) {
         PublishedLayers published = read_published(request.workspace, request.layers, attributes,
-            request.max_attribute_bytes, geos, diagnostics, progress);
+            request.max_attribute_bytes, request.disclosure_cache, geos, diagnostics, progress);
         layers = std::move(published.layers);
         inputs = std::move(published.summaries);
     }

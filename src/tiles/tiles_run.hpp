@@ -36,6 +36,7 @@ struct Request {
     std::map<std::string, std::string> rank_attributes; ///< layer -> numeric attribute ordering importance
     std::uint64_t max_tile_bytes = 500000;              ///< gzipped
     int threads = 0;                                    ///< 0: every core
+    bool disclosure_cache = true;                       ///< the gate's pattern cache between processes (--no-disclosure-cache)
     std::int64_t buffer = 64;                           ///< tile units (of 4096)
     double simplification = 1.0;                        ///< tolerance in tile units
     std::int64_t cluster_cell = 32;                     ///< tile units; a power of two

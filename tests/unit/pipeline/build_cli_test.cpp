@@ -94,6 +94,17 @@ TEST(BuildCli, DemoAtlasRunsEveryStepFromAnyDirectory)
     EXPECT_TRUE(std::filesystem::exists(out / "tiles" / "atlas.mbtiles"));
     const std::string published = slurp(out / "published" / "csv" / "datapackage.json");
     EXPECT_NE(published.find("unit_flows"), std::string::npos);
+    // A later process publishing from the build's workspace loads the patterns the build stored
+    // beside it (disclose/pattern_cache.hpp) and writes the same files.
+    EXPECT_TRUE(std::filesystem::is_directory(out / "workspace.gpkg.disclosure-cache"));
+    const CliRun again = run_in(dir.path(), "export --workspace built/workspace.gpkg --layer crossings_monthly,flows "
+        "--format csv --out again --threshold 10");
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find("crossings_monthly: protected pattern loaded from"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("flows: protected pattern loaded from"), std::string::npos) << again.err;
+    for (const char* file : {"crossings_monthly.csv", "flows.csv"}) {
+        EXPECT_EQ(slurp(dir.path() / "again" / file), slurp(out / "published" / "csv" / file)) << file;
+    }
 }
 
 TEST(BuildCli, ATypoInTheBuildSectionFailsAtItsPositionBeforeAnythingRuns)
