@@ -181,6 +181,11 @@ std::string current_protector()
         protector_source_digest;
 }
 
+// Every field of the rules but the thread count shapes a pattern and is in the key: a field added
+// to them must be added below too (these sizes are the x86-64 layout of today's fields).
+static_assert(sizeof(PrimaryRule) == 16, "a new PrimaryRule field: add it to pattern_key");
+static_assert(sizeof(ProtectionRule) == 32, "a new ProtectionRule field: add it to pattern_key");
+
 std::string pattern_key(const Cube& cube, const ProtectionRule& rule, std::string_view protector)
 {
     Sha256 hash;
