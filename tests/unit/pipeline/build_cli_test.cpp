@@ -105,6 +105,12 @@ TEST(BuildCli, DemoAtlasRunsEveryStepFromAnyDirectory)
     for (const char* file : {"crossings_monthly.csv", "flows.csv"}) {
         EXPECT_EQ(slurp(dir.path() / "again" / file), slurp(out / "published" / "csv" / file)) << file;
     }
+    // A rebuild into the same folder replaces everything but that cache, and loads from it.
+    const std::string first_flows = slurp(out / "published" / "csv" / "flows.csv");
+    const CliRun rebuild = run_in(dir.path(), "build '" + atlas + "' --out built --dpi 40");
+    ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+    EXPECT_NE(rebuild.err.find("pattern_from_cache"), std::string::npos) << rebuild.err;
+    EXPECT_EQ(slurp(out / "published" / "csv" / "flows.csv"), first_flows);
 }
 
 TEST(BuildCli, ATypoInTheBuildSectionFailsAtItsPositionBeforeAnythingRuns)
