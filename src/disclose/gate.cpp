@@ -9,7 +9,6 @@
 #include "disclose/family_table.hpp"
 #include "disclose/layer_factory.hpp"
 #include "disclose/pattern_cache.hpp"
-#include "disclose/primary_rule.hpp"
 #include "workspace/product_io.hpp"
 #include "workspace/workspace.hpp"
 

@@ -149,7 +149,7 @@ std::optional<StoredPattern> decode(std::string_view bytes, const std::string& k
     }
     pattern.seconds = reader.next<double>();
     // Sizes from the file bound no allocation until the body is known to hold them.
-    if (!reader.ok() || added > cells || body.size() < cells + added * sizeof(CellKey)) {
+    if (!reader.ok() || added > cells || cells > body.size() || added > (body.size() - cells) / sizeof(CellKey)) {
         problem = "cell counts do not fit the entry";
         return std::nullopt;
     }
