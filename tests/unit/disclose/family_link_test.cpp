@@ -5,6 +5,7 @@
 #include "common/products/flows.hpp"
 #include "disclose/audit.hpp"
 #include "disclose/gate.hpp"
+#include "immigration_flows_fixture.hpp"
 #include "publish/export_run.hpp"
 #include "test_files.hpp"
 #include "tiny_workspace.hpp"
@@ -22,38 +23,15 @@ namespace {
 
 using Json = nlohmann::json;
 
-/// Immigration in 2023 from two countries to three units of the tiny workspace, by sex. One flow
-/// is small: 3 women from VEN to XNA-01001, whose inflow is 3 + 40 + 35 + 50 = 128.
-struct Flow {
-    const char* origin;
-    const char* destination;
-    const char* sex;
-    std::int64_t persons;
-};
-constexpr Flow flows_2023[] = {
-    {"VEN", "XNA-01001", "F", 3}, {"VEN", "XNA-01001", "M", 40}, {"COL", "XNA-01001", "F", 35}, {"COL", "XNA-01001", "M", 50},
-    {"VEN", "XNA-01002", "F", 30}, {"VEN", "XNA-01002", "M", 45}, {"COL", "XNA-01002", "F", 25}, {"COL", "XNA-01002", "M", 60},
-    {"VEN", "XNA-02001", "F", 20}, {"VEN", "XNA-02001", "M", 33}, {"COL", "XNA-02001", "F", 41}, {"COL", "XNA-02001", "M", 52},
-};
-constexpr const char* period = "2023";
-
-Table flows_table()
-{
-    Table table = products::flows.make_table();
-    for (const Flow& f : flows_2023) {
-        table.rows.push_back({std::string(period), std::string("immigration"), std::string(f.origin),
-            std::string(f.destination), std::string("_T"), std::string(f.sex), std::string("_T"), std::string("_T"),
-            std::string(f.origin), std::string(f.destination), std::int64_t{1}, std::int64_t{3}, f.persons, f.persons,
-            std::string("records")});
-    }
-    return table;
-}
+using test::ImmigrationFlow;
+const auto flows_2023 = test::immigration_flows();
+constexpr const char* period = test::immigration_period;
 
 /// unit_flows as the flows stage computes it: every end of the class, in and out.
 Table unit_flows_table()
 {
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> balance;
-    for (const Flow& f : flows_2023) {
+    for (const ImmigrationFlow& f : flows_2023) {
         balance[f.origin].second += f.persons;
         balance[f.destination].first += f.persons;
     }
@@ -84,7 +62,7 @@ protected:
         m_path = m_dir.path() / "ws.gpkg";
         test::write_tiny_workspace(m_path, {}, {}, false);
         workspace::Workspace ws(m_path);
-        workspace::write_product(ws, products::flows, flows_table());
+        workspace::write_product(ws, products::flows, test::immigration_flows_table());
         workspace::write_product(ws, products::unit_flows, unit_flows_table());
         ws.commit();
     }
@@ -195,7 +173,7 @@ Json field(const std::string& name, const std::string& role)
 std::string flows_csv()
 {
     std::map<std::vector<std::string>, std::int64_t> cells;
-    for (const Flow& f : flows_2023) {
+    for (const ImmigrationFlow& f : flows_2023) {
         for (const std::string& o : {std::string(f.origin), std::string("_T")}) {
             for (const std::string& d : {std::string(f.destination), std::string("_T")}) {
                 for (const std::string& s : {std::string(f.sex), std::string("_T")}) {

@@ -6,6 +6,7 @@
 #include "common/progress.hpp"
 #include "disclose/gate.hpp"
 #include "disclose/pattern_cache.hpp"
+#include "immigration_flows_fixture.hpp"
 #include "publish/export_run.hpp"
 #include "test_files.hpp"
 #include "tiny_workspace.hpp"
@@ -21,32 +22,6 @@ namespace migratlas {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Immigration in 2023 from two countries to three units of the tiny workspace, by sex: the
-/// `small` (3) women from VEN in XNA-01001 are a primary whose margins are published, so the
-/// protection must hide partners for it.
-Table flows_table(std::int64_t small)
-{
-    struct Flow {
-        const char* origin;
-        const char* destination;
-        const char* sex;
-        std::int64_t persons;
-    };
-    const Flow flows[] = {
-        {"VEN", "XNA-01001", "F", small}, {"VEN", "XNA-01001", "M", 40}, {"COL", "XNA-01001", "F", 35}, {"COL", "XNA-01001", "M", 50},
-        {"VEN", "XNA-01002", "F", 30}, {"VEN", "XNA-01002", "M", 45}, {"COL", "XNA-01002", "F", 25}, {"COL", "XNA-01002", "M", 60},
-        {"VEN", "XNA-02001", "F", 20}, {"VEN", "XNA-02001", "M", 33}, {"COL", "XNA-02001", "F", 41}, {"COL", "XNA-02001", "M", 52},
-    };
-    Table table = products::flows.make_table();
-    for (const Flow& f : flows) {
-        table.rows.push_back({std::string("2023"), std::string("immigration"), std::string(f.origin),
-            std::string(f.destination), std::string("_T"), std::string(f.sex), std::string("_T"), std::string("_T"),
-            std::string(f.origin), std::string(f.destination), std::int64_t{1}, std::int64_t{3}, f.persons, f.persons,
-            std::string("records")});
-    }
-    return table;
-}
 
 struct GateRun {
     disclose::Outcome outcome;
@@ -64,7 +39,7 @@ protected:
     {
         test::write_tiny_workspace(workspace, {}, {}, false);
         workspace::Workspace ws(workspace);
-        workspace::write_product(ws, products::flows, flows_table(small));
+        workspace::write_product(ws, products::flows, test::immigration_flows_table(small));
         ws.commit();
     }
 
