@@ -11,6 +11,7 @@
 #include <numeric>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace migratlas::disclose {
 
@@ -114,6 +115,9 @@ private:
     [[nodiscard]] std::vector<AxisOption> options(CellKey key, std::size_t d) const;
     [[nodiscard]] std::vector<AxisOption> fallback(CellKey key) const;
     [[nodiscard]] std::optional<AxisOption> spread_option(CellKey key, std::size_t d) const;
+    [[nodiscard]] bool summed(std::size_t d) const { return ((m_cube.separate() >> d) & 1U) == 0; }
+    [[nodiscard]] CellKey largest_leaf_below(CellKey key) const;
+    [[nodiscard]] std::vector<std::vector<AxisOption>> partner_led(CellKey key, const std::vector<std::vector<AxisOption>>& axes) const;
 
     [[nodiscard]] Combo evaluate(const std::vector<const AxisOption*>& combo, const Ledger& ledger, double cost_limit) const;
     void accept(const std::vector<const AxisOption*>& combo, const Combo& steps, Ledger& ledger);
@@ -158,6 +162,18 @@ private:
     [[nodiscard]] std::int64_t missing(const Ledger& ledger, const std::vector<std::int64_t>& values) const;
     [[nodiscard]] static std::vector<std::size_t> search_width(const std::vector<std::vector<AxisOption>>& axes);
     void protect_cell(CellId cell, std::vector<CellCertificate>* certificates);
+    /// LP moves (local_move.hpp) for every measure the cell still needs, not yet applied, and the
+    /// persons they would newly hide per person of protection missing (+inf when one has none).
+    struct LocalMoves {
+        struct Move {
+            std::int64_t target = 0;
+            std::vector<CellKey> changed;
+        };
+        std::vector<std::optional<Move>> moves;
+        double price = 0.0;
+    };
+    [[nodiscard]] LocalMoves plan_local_moves(CellId cell, const Ledger& ledger, const std::vector<std::int64_t>& values) const;
+    void apply(const LocalMoves& plan, Ledger& ledger);
 
     Cube& m_cube;
     const ProtectionRule& m_rule;
@@ -368,6 +384,102 @@ std::optional<AxisOption> Protector::spread_option(CellKey key, std::size_t d) c
     return make_option(key, d, coords, {});
 }
 
+CellKey Protector::largest_leaf_below(CellKey key) const
+{
+    // Greedy: split the dimension whose largest child holds the most, until every coordinate is a
+    // leaf. Each step keeps a positive value where the cell has one (a margin is the sum of its children).
+    while (true) {
+        std::int64_t best_value = -1;
+        CellKey best = key;
+        for (std::size_t d = 0; d < m_cube.rank(); ++d) {
+            const Dimension& dimension = m_cube.dimension(d);
+            const NodeId node = m_cube.coord(key, d);
+            if (!summed(d) || dimension.is_leaf(node)) {
+                continue;
+            }
+            for (const NodeId child : dimension.children(node)) {
+                const CellKey candidate = m_cube.with_coord(key, d, child);
+                const std::int64_t value = value_at(candidate);
+                if (value > best_value) {
+                    best_value = value;
+                    best = candidate;
+                }
+            }
+        }
+        if (best_value < 0) {
+            return key;
+        }
+        key = best;
+    }
+}
+
+std::vector<std::vector<AxisOption>> Protector::partner_led(CellKey key, const std::vector<std::vector<AxisOption>>& axes) const
+{
+    // In a sparse table the chains options() descends along the cell's own lines mostly meet zero
+    // cells at the partner's side, so no hypercube they span moves at all. Here the partner leads:
+    // in dimension d the cell pairs with a partner code as in options(); the partner's cell is
+    // descended (largest_leaf_below) to one leaf with counts, and in every other summed dimension
+    // the chain runs from that leaf's code up to `_T`. That leaf is then the only corner that
+    // falls when the cell rises, so the move goes as far as it holds (the cell's own corner may
+    // be a zero: it rises).
+    constexpr std::size_t partners_per_dimension = 2;
+    std::vector<std::vector<AxisOption>> combos;
+    for (std::size_t d = 0; d < m_cube.rank(); ++d) {
+        if (!summed(d) || m_cube.coord(key, d) == Dimension::root()) {
+            continue;
+        }
+        std::vector<const AxisOption*> pairs;
+        for (const AxisOption& option : axes[d]) {
+            if (option.minus_line > 0 && option.minus_line != unbounded) {
+                pairs.push_back(&option);
+            }
+        }
+        std::stable_sort(pairs.begin(), pairs.end(), [](const AxisOption* a, const AxisOption* b) { return a->minus_line > b->minus_line; });
+        if (pairs.size() > partners_per_dimension) {
+            pairs.resize(partners_per_dimension);
+        }
+        const Dimension& dimension = m_cube.dimension(d);
+        for (const AxisOption* pair : pairs) {
+            const NodeId partner = pair->coords.back().node;  // the minus chain ends at the partner code
+            const CellKey leaf = largest_leaf_below(m_cube.with_coord(key, d, partner));
+            if (value_at(leaf) <= 0) {
+                continue;
+            }
+            std::vector<AxisOption> combo(m_cube.rank());
+            for (std::size_t e = 0; e < m_cube.rank(); ++e) {
+                if (!summed(e)) {
+                    combo[e] = axes[e].front();
+                    continue;
+                }
+                const Dimension& along = m_cube.dimension(e);
+                if (e == d) {
+                    AxisOption& option = combo[e];
+                    for (const AxisCoord& coord : pair->coords) {
+                        if (coord.sign > 0) {
+                            option.coords.push_back(coord);
+                        }
+                    }
+                    for (NodeId node = m_cube.coord(leaf, d);; node = dimension.parent(node)) {
+                        option.coords.push_back(AxisCoord{node, -1, node == m_cube.coord(leaf, d)});
+                        if (node == partner) {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                for (NodeId node = m_cube.coord(leaf, e);; node = along.parent(node)) {
+                    combo[e].coords.push_back(AxisCoord{node, 1, node == m_cube.coord(leaf, e)});
+                    if (node == Dimension::root()) {
+                        break;
+                    }
+                }
+            }
+            combos.push_back(std::move(combo));
+        }
+    }
+    return combos;
+}
+
 std::vector<AxisOption> Protector::fallback(CellKey key) const
 {
     // Every dimension a single chain to `_T`: the move has no - corner, so the cell is unbounded
@@ -538,10 +650,15 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
         axes.push_back(options(key, d));
     }
     const std::vector<std::size_t> keep = search_width(axes);
+    // Past this price (persons hidden per person of protection) an LP move of the neighbourhood
+    // is usually cheaper than another hypercube.
+    constexpr double price_cap = 200.0;
+    std::optional<std::vector<std::vector<AxisOption>>> led_combos;  // made when first needed
     // Moves add up: each accepted hypercube raises (and lowers) the cell by as much as the leaves it
     // lowers still allow after the earlier moves, so many cheap moves through cells that are hidden
     // anyway can protect a cell that no single move protects.
     constexpr int max_moves = 16;
+    std::optional<LocalMoves> planned;
     for (int move = 0; move < max_moves && missing(ledger, values) > 0; ++move) {
         std::vector<std::size_t> pick(axes.size(), 0);
         std::vector<const AxisOption*> combo(axes.size());
@@ -593,11 +710,43 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
                 break;
             }
         }
-        // Past this price (persons hidden per person of protection) an LP move of the neighbourhood
-        // is usually cheaper than another hypercube.
-        constexpr double price_cap = 200.0;
-        if (best.empty() || best_ratio > price_cap) {
+        if (!m_certify && (best.empty() || best_ratio > price_cap)) {
+            // None of the hypercubes spanned from the cell's own lines is cheap: try the partner-led ones.
+            if (!led_combos) {
+                led_combos = partner_led(key, axes);
+            }
+            for (const std::vector<AxisOption>& led : *led_combos) {
+                for (std::size_t d = 0; d < led.size(); ++d) {
+                    combo[d] = &led[d];
+                }
+                const double limit = best.empty() ? std::numeric_limits<double>::infinity() : best_ratio * static_cast<double>(needed);
+                const Combo tried = evaluate(combo, ledger, limit + 1e-9);
+                const std::int64_t tried_gain = !tried.truncated && std::isfinite(tried.cost) ? gain(ledger, tried, values) : 0;
+                if (tried_gain > 0) {
+                    const double ratio = tried.cost / static_cast<double>(tried_gain);
+                    if (ratio < best_ratio || (ratio == best_ratio && tried_gain > best_gain)) {
+                        best = combo;
+                        best_steps = tried;
+                        best_ratio = ratio;
+                        best_gain = tried_gain;
+                    }
+                }
+            }
+        }
+        // Past the price cap, the LP move is planned and taken if it hides less per person of
+        // protection: where no leaf around the cell can give, it can only let the margins change
+        // up to the grand total, and the dear hypercube is then the cheaper one.
+        if (best.empty()) {
             break;
+        }
+        if (best_ratio > price_cap && !m_certify) {
+            if (!planned) {
+                planned = plan_local_moves(cell, ledger, values);
+            }
+            if (planned->price <= best_ratio) {
+                break;
+            }
+            planned.reset();  // the hypercube changes the ledger the plan was made for
         }
         accept(best, best_steps, ledger);
         // The move hid cells: the lines' costs (the search's lower bounds) fall with them.
@@ -608,22 +757,11 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
         }
     }
     // No hypercube (or sum of them) is enough: the cheapest move of the leaves around the cell, by LP.
-    for (std::size_t m = 0; !m_certify && m < m_measures && missing(ledger, values) > 0; ++m) {
-        if (!needs(values[m]) || protection(ledger, m, values[m]) >= m_rule.protection_level) {
-            continue;
+    if (!m_certify && missing(ledger, values) > 0) {
+        if (!planned) {
+            planned = plan_local_moves(cell, ledger, values);
         }
-        const std::int64_t target = m_rule.protection_level - std::min(ledger.lower[m], values[m]);
-        const auto changed = local_move(m_cube, cell, m, target, [this](std::int64_t value) { return weight(value); });
-        if (changed) {
-            for (const CellKey changed_key : *changed) {
-                const CellId hidden = m_cube.find_or_add(changed_key);
-                if (!m_cube.hidden(hidden)) {
-                    m_cube.set_status(hidden, CellStatus::secondary);
-                }
-            }
-            ledger.upper[m] = std::max(ledger.upper[m], target);
-            ++m_local_moves;
-        }
+        apply(*planned, ledger);
     }
     if (!m_certify && missing(ledger, values) > 0) {
         const std::vector<AxisOption> chains = fallback(key);
@@ -637,6 +775,54 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
     }
     if (certificates != nullptr) {
         certificates->push_back(CellCertificate{cell, ledger.upper, ledger.lower});
+    }
+}
+
+Protector::LocalMoves Protector::plan_local_moves(CellId cell, const Ledger& ledger, const std::vector<std::int64_t>& values) const
+{
+    LocalMoves plan;
+    plan.moves.resize(m_measures);
+    std::unordered_set<CellKey> newly_hidden;
+    double cost = 0.0;
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        if (!needs(values[m]) || protection(ledger, m, values[m]) >= m_rule.protection_level) {
+            continue;
+        }
+        const std::int64_t target = m_rule.protection_level - std::min(ledger.lower[m], values[m]);
+        auto changed = local_move(m_cube, cell, m, target, [this](std::int64_t value) { return weight(value); });
+        if (!changed) {
+            plan.price = std::numeric_limits<double>::infinity();
+            continue;
+        }
+        for (const CellKey key : *changed) {
+            const CellId* existing = m_cube.find(key);
+            if ((existing == nullptr || !m_cube.hidden(*existing)) && newly_hidden.insert(key).second) {
+                cost += weight(value_at(key));
+            }
+        }
+        plan.moves[m] = LocalMoves::Move{target, std::move(*changed)};
+    }
+    const std::int64_t wanted = missing(ledger, values);
+    if (std::isfinite(plan.price) && wanted > 0) {
+        plan.price = cost / static_cast<double>(wanted);
+    }
+    return plan;
+}
+
+void Protector::apply(const LocalMoves& plan, Ledger& ledger)
+{
+    for (std::size_t m = 0; m < m_measures; ++m) {
+        if (!plan.moves[m]) {
+            continue;
+        }
+        for (const CellKey changed_key : plan.moves[m]->changed) {
+            const CellId hidden = m_cube.find_or_add(changed_key);
+            if (!m_cube.hidden(hidden)) {
+                m_cube.set_status(hidden, CellStatus::secondary);
+            }
+        }
+        ledger.upper[m] = std::max(ledger.upper[m], plan.moves[m]->target);
+        ++m_local_moves;
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <random>
@@ -601,6 +602,47 @@ TEST(Protect, SamePatternWhateverTheThreadCount)
             EXPECT_GE(interval.high, x + static_cast<double>(certificate.upper[0]));
         }
     }
+}
+
+// A sparse five-way table (codes 1-4 in each key, every margin). Key A's code 1 holds 5 persons,
+// all in the leaf 1|1|1|1|1, so each of its cells is primary. Code 2 (the partner) holds 50 at
+// 2|4|4|4|4, code 3 100 at 3|1|1|1|1. Along code 1's own lines the other codes of B-E are zeros
+// (ranked first: they cost least), so with five summed keys, where the search keeps two options
+// per key, no hypercube it spans has a partner leaf with counts to give when code 1's total rises,
+// and the leaves an LP move would take around the cell miss 2|4|4|4|4 too. A partner-led
+// hypercube descends from the partner's cell 2|_T|_T|_T|_T to that leaf: no LP move is needed,
+// and the cell's interval reaches as far as the leaf gives. (Before, an LP move protected it.)
+TEST(Protect, SparseTableSmallMarginIsPairedWithThePartnersLeafWithoutAnLpMove)
+{
+    std::vector<Dimension> keys;
+    for (const char* name : {"A", "B", "C", "D", "E"}) {
+        keys.push_back(flat(name, 4));
+    }
+    Cube cube = table(std::move(keys), [&](const std::vector<NodeId>& c) {
+        auto rest_are = [&](NodeId code) { return std::all_of(c.begin() + 1, c.end(), [&](NodeId n) { return n == code; }); };
+        if (c[0] == 1 && rest_are(1)) {
+            return std::int64_t{5};
+        }
+        if (c[0] == 2 && rest_are(4)) {
+            return std::int64_t{50};
+        }
+        return c[0] == 3 && rest_are(1) ? std::int64_t{100} : std::int64_t{0};
+    });
+    (void)apply_primary(cube, default_rule().primary);
+    std::vector<CellCertificate> certificates;
+    const ProtectionReport report = protect(cube, default_rule(), &certificates);
+    EXPECT_EQ(report.local_moves, 0);
+    EXPECT_EQ(report.fallbacks, 0);
+    EXPECT_EQ(cube.status(cell_at(cube, {"2", "4", "4", "4", "4"})), CellStatus::secondary);
+    const CellId total = cell_at(cube, {"1", "_T", "_T", "_T", "_T"});
+    const auto certificate = std::find_if(certificates.begin(), certificates.end(), [&](const CellCertificate& c) { return c.cell == total; });
+    ASSERT_NE(certificate, certificates.end());
+    EXPECT_GE(certificate->upper[0], 5);
+    const AttackResult result = exact_attack(cube);
+    EXPECT_TRUE(result.exposed.empty());
+    const CellInterval& interval = interval_of(result, total);
+    EXPECT_EQ(interval.low, 0.0);
+    EXPECT_GE(interval.high, 5.0 + static_cast<double>(certificate->upper[0]));
 }
 
 TEST(PrimaryRule, SmallCountsArePrimaryZerosOnlyWhenConfigured)
