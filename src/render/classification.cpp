@@ -240,7 +240,13 @@ std::vector<std::string> class_labels(const ClassBreaks& breaks, bool integral_v
     const int decimals = label_decimals(breaks, integral_values);
     std::vector<std::string> labels;
     for (std::size_t i = 0; i + 1 < breaks.bounds.size(); ++i) {
-        labels.push_back(format_number(breaks.bounds[i], decimals) + " \u2013 " + format_number(breaks.bounds[i + 1], decimals));
+        std::string label = format_number(breaks.bounds[i], decimals);
+        const std::string high = format_number(breaks.bounds[i + 1], decimals);
+        // A class of one value (tied quantiles, or every published count equal) reads as that value.
+        if (high != label) {
+            label.append(" \u2013 ").append(high);
+        }
+        labels.push_back(std::move(label));
     }
     return labels;
 }

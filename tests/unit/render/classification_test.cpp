@@ -161,11 +161,13 @@ TEST(ClassLabels, ThousandsSeparatorsAndDistinctBounds)
     EXPECT_EQ(format_number(-1234567.0, 0), "-1,234,567");
 }
 
-TEST(ClassLabels, TiedQuantileBoundsKeepTheDataPrecision)
+TEST(ClassLabels, TiedQuantileBoundsKeepTheDataPrecisionAndReadAsOneValue)
 {
-    // Quantiles of tied counts repeat a bound; that must not push the labels to six decimals.
+    // Quantiles of tied counts repeat a bound; that must not push the labels to six decimals, and a
+    // class of one value reads as that value.
     EXPECT_EQ(class_labels(ClassBreaks{{0, 13, 13, 32}}, true),
-        (std::vector<std::string>{"0 – 13", "13 – 13", "13 – 32"}));
+        (std::vector<std::string>{"0 – 13", "13", "13 – 32"}));
     EXPECT_EQ(class_labels(ClassBreaks{{0, 0, 26219.7}}, false),
-        (std::vector<std::string>{"0 – 0", "0 – 26,220"}));
+        (std::vector<std::string>{"0", "0 – 26,220"}));
+    EXPECT_EQ(class_labels(ClassBreaks{{0, 0}}, true), (std::vector<std::string>{"0"}));
 }
