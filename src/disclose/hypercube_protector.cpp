@@ -81,6 +81,36 @@ private:
         std::vector<double> down;
         bool truncated = false;  ///< cost over the limit: up and down are not computed
     };
+    /// The best hypercube of one move so far: the fewest persons newly hidden per person of protection.
+    struct BestMove {
+        std::vector<const AxisOption*> combo;
+        Combo steps;
+        double ratio = std::numeric_limits<double>::infinity();
+        std::int64_t gain = 0;
+
+        [[nodiscard]] bool empty() const { return combo.empty(); }
+        /// The most a hypercube may cost and still win, for `needed` persons of protection missing.
+        [[nodiscard]] double limit(std::int64_t needed) const
+        {
+            return empty() ? std::numeric_limits<double>::infinity() : ratio * static_cast<double>(needed);
+        }
+        /// Keeps the hypercube `tried` (with `tried_gain`) if it is better; true if it was kept.
+        bool consider(const std::vector<const AxisOption*>& tried_combo, const Combo& tried, std::int64_t tried_gain)
+        {
+            if (tried_gain <= 0) {
+                return false;
+            }
+            const double tried_ratio = tried.cost / static_cast<double>(tried_gain);
+            if (tried_ratio < ratio || (tried_ratio == ratio && tried_gain > gain)) {
+                combo = tried_combo;
+                steps = tried;
+                ratio = tried_ratio;
+                gain = tried_gain;
+                return true;
+            }
+            return false;
+        }
+    };
 
     [[nodiscard]] double weight(std::int64_t value) const
     {
@@ -160,6 +190,12 @@ private:
     [[nodiscard]] std::int64_t protection(const Ledger& ledger, std::size_t m, std::int64_t value) const;
     [[nodiscard]] std::int64_t gain(const Ledger& ledger, const Combo& steps, const std::vector<std::int64_t>& values) const;
     [[nodiscard]] std::int64_t missing(const Ledger& ledger, const std::vector<std::int64_t>& values) const;
+    /// The gain of an evaluated hypercube, or 0 when it is truncated or over `limit` (not proven or not winning).
+    [[nodiscard]] std::int64_t usable_gain(const Combo& tried, double limit, const Ledger& ledger, const std::vector<std::int64_t>& values) const
+    {
+        const bool usable = !tried.truncated && tried.cost <= limit + 1e-9 && std::isfinite(tried.cost);
+        return usable ? gain(ledger, tried, values) : 0;
+    }
     [[nodiscard]] static std::vector<std::size_t> search_width(const std::vector<std::vector<AxisOption>>& axes);
     void protect_cell(CellId cell, std::vector<CellCertificate>* certificates);
     /// LP moves (local_move.hpp) for every measure the cell still needs, not yet applied, and the
@@ -662,16 +698,13 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
     for (int move = 0; move < max_moves && missing(ledger, values) > 0; ++move) {
         std::vector<std::size_t> pick(axes.size(), 0);
         std::vector<const AxisOption*> combo(axes.size());
-        std::vector<const AxisOption*> best;
-        Combo best_steps;
-        double best_ratio = std::numeric_limits<double>::infinity();
-        std::int64_t best_gain = 0;
+        BestMove best;
         const std::int64_t needed = missing(ledger, values);
         while (true) {
             for (std::size_t d = 0; d < axes.size(); ++d) {
                 combo[d] = &axes[d][pick[d]];
             }
-            const double limit = best.empty() ? std::numeric_limits<double>::infinity() : best_ratio * static_cast<double>(needed);
+            const double limit = best.limit(needed);
             // The cells on the primary's own lines are corners of the hypercube: their cost is a
             // lower bound of its cost, so a hypercube whose lines already cost more than the best
             // one could not win (gain <= needed) and is not enumerated. Same pick, fewer corners.
@@ -686,20 +719,8 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
             } else {
                 tried = evaluate(combo, ledger, limit + 1e-9);
             }
-            const std::int64_t tried_gain = !tried.truncated && tried.cost <= limit + 1e-9 && std::isfinite(tried.cost)
-                ? gain(ledger, tried, values)
-                : 0;
-            if (tried_gain > 0) {
-                const double ratio = tried.cost / static_cast<double>(tried_gain);
-                if (ratio < best_ratio || (ratio == best_ratio && tried_gain > best_gain)) {
-                    best = combo;
-                    best_steps = tried;
-                    best_ratio = ratio;
-                    best_gain = tried_gain;
-                    if (tried.cost == 0.0 && tried_gain == needed) {
-                        break;
-                    }
-                }
+            if (best.consider(combo, tried, usable_gain(tried, limit, ledger, values)) && tried.cost == 0.0 && best.gain == needed) {
+                break;
             }
             std::size_t d = 0;
             while (d < axes.size() && ++pick[d] == keep[d]) {
@@ -710,7 +731,7 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
                 break;
             }
         }
-        if (!m_certify && (best.empty() || best_ratio > price_cap)) {
+        if (!m_certify && (best.empty() || best.ratio > price_cap)) {
             // None of the hypercubes spanned from the cell's own lines is cheap: try the partner-led ones.
             if (!led_combos) {
                 led_combos = partner_led(key, axes);
@@ -719,18 +740,9 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
                 for (std::size_t d = 0; d < led.size(); ++d) {
                     combo[d] = &led[d];
                 }
-                const double limit = best.empty() ? std::numeric_limits<double>::infinity() : best_ratio * static_cast<double>(needed);
+                const double limit = best.limit(needed);
                 const Combo tried = evaluate(combo, ledger, limit + 1e-9);
-                const std::int64_t tried_gain = !tried.truncated && std::isfinite(tried.cost) ? gain(ledger, tried, values) : 0;
-                if (tried_gain > 0) {
-                    const double ratio = tried.cost / static_cast<double>(tried_gain);
-                    if (ratio < best_ratio || (ratio == best_ratio && tried_gain > best_gain)) {
-                        best = combo;
-                        best_steps = tried;
-                        best_ratio = ratio;
-                        best_gain = tried_gain;
-                    }
-                }
+                (void)best.consider(combo, tried, usable_gain(tried, limit, ledger, values));
             }
         }
         // Past the price cap, the LP move is planned and taken if it hides less per person of
@@ -739,16 +751,16 @@ void Protector::protect_cell(CellId cell, std::vector<CellCertificate>* certific
         if (best.empty()) {
             break;
         }
-        if (best_ratio > price_cap && !m_certify) {
+        if (best.ratio > price_cap && !m_certify) {
             if (!planned) {
                 planned = plan_local_moves(cell, ledger, values);
             }
-            if (planned->price <= best_ratio) {
+            if (planned->price <= best.ratio) {
                 break;
             }
             planned.reset();  // the hypercube changes the ledger the plan was made for
         }
-        accept(best, best_steps, ledger);
+        accept(best.combo, best.steps, ledger);
         // The move hid cells: the lines' costs (the search's lower bounds) fall with them.
         for (std::size_t d = 0; d < axes.size(); ++d) {
             for (std::size_t i = 0; i < keep[d]; ++i) {
