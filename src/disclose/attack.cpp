@@ -276,7 +276,6 @@ constexpr int idiot_passes = 50;
 
 /// One connected sub-problem: its hidden cells, the relations among them, and a CLP model reused
 /// (warm-started) for every objective.
-
 class Component {
 public:
     /// `local` is scratch of one entry per hidden cell, all -1, and is left so.
